@@ -1,0 +1,155 @@
+import type { Pool, PoolClient } from 'pg';
+import {
+  DuplicateEventIds,
+  WrongExpectedVersion,
+  type AppendResult,
+  type EventLog,
+  type EventMetadata,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+} from './event-log';
+import { START, type Position } from './position';
+import { wakeOnNotify } from './wake-on-notify';
+
+type EventRow = {
+  global_position: string;
+  stream_id: string;
+  stream_revision: string;
+  event_id: string;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+  transaction_id: string;
+  created_at: Date;
+};
+
+const COLUMNS = `global_position, stream_id, stream_revision, event_id, type, data, metadata,
+  transaction_id::text AS transaction_id, created_at`;
+
+/** Only below this transaction id can no more events appear; readers never look past it. */
+const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    data: row.data,
+    metadata: row.metadata,
+    streamId: row.stream_id,
+    revision: BigInt(row.stream_revision),
+    position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export type PostgresEventLogOptions = Readonly<{ pollIntervalMs?: number; channel?: string }>;
+
+/** The default event log: one PostgreSQL table, appends through event_log.append(). */
+export class PostgresEventLog implements EventLog {
+  private readonly pollIntervalMs: number;
+
+  constructor(
+    private readonly pool: Pool,
+    options: PostgresEventLogOptions = {},
+  ) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+  }
+
+  async append(stream: string, events: readonly EventToAppend[], options: { expected: ExpectedRevision }): Promise<AppendResult> {
+    const payload = events.map((e) => ({ eventId: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }));
+    try {
+      const { rows } = await this.pool.query<{ next_revision: string; commit_position: string; prepare_position: string }>(
+        'SELECT next_revision, commit_position::text AS commit_position, prepare_position FROM event_log.append($1, $2, $3)',
+        [stream, String(options.expected), JSON.stringify(payload)],
+      );
+      const row = rows[0]!;
+      return {
+        nextRevision: BigInt(row.next_revision),
+        position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
+      };
+    } catch (error) {
+      const pgError = error as { code?: string; detail?: string };
+      if (pgError.code === 'VB409') {
+        const actual = pgError.detail === 'no_stream' ? 'no_stream' : BigInt(pgError.detail ?? '-1');
+        throw new WrongExpectedVersion(stream, options.expected, actual);
+      }
+      if (pgError.code === 'VB422') throw new DuplicateEventIds(stream);
+      throw error;
+    }
+  }
+
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.from ?? (backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM event_log.events
+        WHERE stream_id = $1 AND stream_revision ${backwards ? '<=' : '>='} $2
+        ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      [stream, from.toString(), options.limit ?? null],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const after = options.after ?? START;
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM event_log.events
+        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+          AND transaction_id < ${HORIZON}
+        ORDER BY transaction_id, global_position LIMIT $3`,
+      [after.commit.toString(), after.prepare.toString(), options.limit ?? 1000],
+    );
+    return rows.map(toRecorded);
+  }
+
+  async headPosition(): Promise<Position> {
+    const { rows } = await this.pool.query<{ transaction_id: string; global_position: string }>(
+      `SELECT transaction_id::text AS transaction_id, global_position FROM event_log.events
+        WHERE transaction_id < ${HORIZON}
+        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    const row = rows[0];
+    return row ? { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) } : START;
+  }
+
+  /** True when committed events wait behind a transaction that is still open (a gap). */
+  private async eventsWaitBehindHorizon(): Promise<boolean> {
+    const { rows } = await this.pool.query<{ waiting: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM event_log.events WHERE transaction_id >= ${HORIZON}) AS waiting`,
+    );
+    return rows[0]!.waiting;
+  }
+
+  async *subscribeAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
+    let position = options.after ?? START;
+    const batchSize = options.batchSize ?? 500;
+    const listener: PoolClient = await this.pool.connect();
+    const wake = await wakeOnNotify(listener, 'event_log', options.signal);
+    try {
+      while (!options.signal?.aborted) {
+        wake.reset();
+        const batch = await this.readAll({ after: position, limit: batchSize });
+        for (const event of batch) {
+          yield event;
+          position = event.position;
+          if (options.signal?.aborted) return;
+        }
+        if (batch.length === batchSize) continue;
+        // A gap closes when its transaction ends, which may not notify (a rollback): look again soon.
+        const gap = batch.length === 0 && (await this.eventsWaitBehindHorizon());
+        await wake.wait(gap ? 20 : this.pollIntervalMs);
+      }
+    } finally {
+      await wake.stop();
+      listener.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    // The pool belongs to the caller; nothing of the adapter's own to release.
+  }
+}

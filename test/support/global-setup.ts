@@ -1,0 +1,32 @@
+import { mkdtempSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedDatabase } from '../../libs/infra/src/database/embedded-database';
+import { migrate } from '../../libs/infra/src/database/migrate';
+import { TEST_API_PASSWORD, TEMPLATE_DATABASE } from './test-settings';
+
+/**
+ * Starts one real PostgreSQL for the whole run (unless DATABASE_URL is given), migrates a
+ * template database once, and lets every test file clone its own database from it.
+ */
+export default async function globalSetup(): Promise<void> {
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vibot-test-'));
+    chmodSync(dataDir, 0o755);
+    const port = 55000 + Math.floor(Math.random() * 5000);
+    const embedded = await startEmbeddedDatabase({ dataDir, port, password: 'test', persistent: false, database: 'postgres' });
+    (globalThis as { __EMBEDDED_PG__?: unknown }).__EMBEDDED_PG__ = embedded;
+    serverUrl = embedded.url;
+  }
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE}`);
+  await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+  await admin.end();
+  const templateUrl = new URL(serverUrl);
+  templateUrl.pathname = `/${TEMPLATE_DATABASE}`;
+  await migrate(templateUrl.toString(), { apiPassword: TEST_API_PASSWORD });
+  process.env.TEST_SERVER_URL = serverUrl;
+}

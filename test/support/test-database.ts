@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Pool } from 'pg';
+import { apiUrlFor } from '../../libs/infra/src/database/migrate';
+import { TEMPLATE_DATABASE, TEST_API_PASSWORD } from './test-settings';
+
+export type TestDatabase = Readonly<{
+  name: string;
+  /** Owner connection string (migrations, projector, test set-up). */
+  ownerUrl: string;
+  /** The API's login role: not owner, not superuser, no BYPASSRLS. */
+  apiUrl: string;
+  owner: Pool;
+  drop: () => Promise<void>;
+}>;
+
+function serverUrl(): string {
+  const url = process.env.TEST_SERVER_URL;
+  if (!url) throw new Error('TEST_SERVER_URL is not set: run the tests through jest (global-setup)');
+  return url;
+}
+
+/** A fresh database cloned from the migrated template: each test file gets its own world. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = new Client({ connectionString: serverUrl() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`);
+  await admin.end();
+  const url = new URL(serverUrl());
+  url.pathname = `/${name}`;
+  const ownerUrl = url.toString();
+  const owner = new Pool({ connectionString: ownerUrl, max: 10 });
+  return {
+    name,
+    ownerUrl,
+    apiUrl: apiUrlFor(ownerUrl, TEST_API_PASSWORD),
+    owner,
+    drop: async () => {
+      await owner.end();
+      const dropper = new Client({ connectionString: serverUrl() });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await dropper.end();
+    },
+  };
+}
