@@ -1,0 +1,38 @@
+// Authorization is decided from the aggregate's own event-sourced state, never
+// from a read model, so a lagging projection cannot grant stale privileges.
+import type { Actor } from '../shared/decider';
+import { Forbidden, NotFound } from '../shared/domain-errors';
+import { ADMIN_ROLE_CODE } from './role-rules';
+import type { CompanyState, RegisteredCompany } from './state';
+
+/** Exact (case-sensitive) code match: authorization should not be forgiving. */
+export function holdsRole(state: CompanyState, userId: string, code: string): boolean {
+  if (state.status !== 'registered') return false;
+  const held = state.assignments.get(userId);
+  if (held === undefined) return false;
+  for (const roleId of held) {
+    if (state.roles.get(roleId)?.code === code) return true;
+  }
+  return false;
+}
+
+export function requireCompany(state: CompanyState): RegisteredCompany {
+  if (state.status !== 'registered') throw new NotFound('company_not_found', 'Company not found');
+  return state;
+}
+
+/** Service actors (the operator CLI) bypass the admin check by design. */
+export function requireAdmin(state: RegisteredCompany, actor: Actor): void {
+  if (actor.kind === 'service') return;
+  const isAdmin =
+    actor.companyId === state.companyId &&
+    state.users.has(actor.userId) &&
+    holdsRole(state, actor.userId, ADMIN_ROLE_CODE);
+  if (!isAdmin) throw new Forbidden('not_admin', 'Only company administrators may do this');
+}
+
+export function requireService(actor: Actor, action: string): void {
+  if (actor.kind !== 'service') {
+    throw new Forbidden('service_only', `${action} is currently restricted to operator tooling`);
+  }
+}

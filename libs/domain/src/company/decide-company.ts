@@ -1,0 +1,73 @@
+import { Conflict } from '../shared/domain-errors';
+import { requireAdmin, requireCompany, requireService } from './authorization';
+import type { RegisterCompany, RegisterUser } from './commands';
+import type { CompanyEvent, UserRegistered } from './events';
+import { normalizeCompanyName, normalizeDisplayName, normalizeEmail, requireId } from './input-rules';
+import { ADMIN_ROLE_CODE, ADMIN_ROLE_NAME } from './role-rules';
+import type { CompanyState } from './state';
+
+// Bootstrap emits the admin role, user and grant in the same batch as the
+// company so the aggregate is never observable without an administrator.
+export function registerCompany(command: RegisterCompany, state: CompanyState): readonly CompanyEvent[] {
+  requireService(command.metadata.actor, 'Registering a company');
+  if (state.status !== 'absent') {
+    throw new Conflict('company_exists', 'Company is already registered', { companyId: state.companyId });
+  }
+  const { data } = command;
+  const companyId = requireId(data.companyId, 'companyId');
+  const adminUserId = requireId(data.adminUserId, 'adminUserId');
+  const adminRoleId = requireId(data.adminRoleId, 'adminRoleId');
+  const name = normalizeCompanyName(data.name);
+  const email = normalizeEmail(data.adminEmail);
+  const displayName = normalizeDisplayName(data.adminDisplayName);
+  const now = command.metadata.now;
+
+  return [
+    { type: 'CompanyRegistered', data: { companyId, name, registeredAt: now } },
+    {
+      type: 'RoleDefined',
+      data: {
+        roleId: adminRoleId,
+        companyId,
+        code: ADMIN_ROLE_CODE,
+        name: ADMIN_ROLE_NAME,
+        description: null,
+        scope: 'global',
+        builtIn: true,
+        definedAt: now,
+      },
+    },
+    { type: 'UserRegistered', data: { userId: adminUserId, companyId, email, displayName, registeredAt: now } },
+    {
+      type: 'RoleGranted',
+      data: {
+        userId: adminUserId,
+        roleId: adminRoleId,
+        companyId,
+        roleCode: ADMIN_ROLE_CODE,
+        grantedAt: now,
+        reason: 'bootstrap',
+      },
+    },
+  ];
+}
+
+export function registerUser(command: RegisterUser, state: CompanyState): readonly UserRegistered[] {
+  const company = requireCompany(state);
+  requireAdmin(company, command.metadata.actor);
+  const userId = requireId(command.data.userId, 'userId');
+  if (company.users.has(userId)) {
+    throw new Conflict('user_exists', 'A user with this id is already registered', { userId });
+  }
+  const email = normalizeEmail(command.data.email);
+  for (const user of company.users.values()) {
+    if (user.email === email) throw new Conflict('email_taken', 'Email address is already registered in this company');
+  }
+  const displayName = normalizeDisplayName(command.data.displayName);
+  return [
+    {
+      type: 'UserRegistered',
+      data: { userId, companyId: company.companyId, email, displayName, registeredAt: command.metadata.now },
+    },
+  ];
+}

@@ -1,0 +1,68 @@
+import { Invalid, NotFound } from '../shared/domain-errors';
+import { requireCompany, requireService } from './authorization';
+import type { GrantRole, RevokeRole } from './commands';
+import type { RoleGranted, RoleRevoked } from './events';
+import { normalizeReason } from './input-rules';
+import { ADMIN_ROLE_CODE, countHolders, requireRole } from './role-rules';
+import type { CompanyState, RegisteredCompany } from './state';
+
+// Grants are limited to operator tooling until the approval workflow exists;
+// letting admins self-serve now would bypass that future review step.
+
+function requireUser(company: RegisteredCompany, userId: string): void {
+  if (!company.users.has(userId)) throw new NotFound('user_not_found', 'User not found', { userId });
+}
+
+export function grantRole(command: GrantRole, state: CompanyState): readonly RoleGranted[] {
+  const company = requireCompany(state);
+  requireService(command.metadata.actor, 'Granting roles');
+  const { userId, roleId } = command.data;
+  const reason = normalizeReason(command.data.reason);
+  requireUser(company, userId);
+  const role = requireRole(company, roleId);
+  if (company.assignments.get(userId)?.has(roleId) === true) {
+    throw new Invalid('already_granted', 'The user already holds this role', { userId, roleId });
+  }
+  return [
+    {
+      type: 'RoleGranted',
+      data: {
+        userId,
+        roleId,
+        companyId: company.companyId,
+        roleCode: role.code,
+        grantedAt: command.metadata.now,
+        reason,
+      },
+    },
+  ];
+}
+
+export function revokeRole(command: RevokeRole, state: CompanyState): readonly RoleRevoked[] {
+  const company = requireCompany(state);
+  requireService(command.metadata.actor, 'Revoking roles');
+  const { userId, roleId } = command.data;
+  const reason = normalizeReason(command.data.reason);
+  requireUser(company, userId);
+  const role = requireRole(company, roleId);
+  if (company.assignments.get(userId)?.has(roleId) !== true) {
+    throw new Invalid('not_granted', 'The user does not hold this role', { userId, roleId });
+  }
+  // Without an administrator nobody but an operator could manage the company again.
+  if (role.code === ADMIN_ROLE_CODE && countHolders(company, roleId) <= 1) {
+    throw new Invalid('last_admin', 'The last administrator cannot lose the administrator role');
+  }
+  return [
+    {
+      type: 'RoleRevoked',
+      data: {
+        userId,
+        roleId,
+        companyId: company.companyId,
+        roleCode: role.code,
+        revokedAt: command.metadata.now,
+        reason,
+      },
+    },
+  ];
+}

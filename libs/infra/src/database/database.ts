@@ -1,0 +1,38 @@
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Pool, type PoolConfig } from 'pg';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+
+export function createPool(connectionString: string, options: PoolConfig = {}): Pool {
+  return new Pool({ connectionString, max: 10, ...options });
+}
+
+export function createDb(pool: Pool): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The verified claims a query runs under (Supabase-style). */
+export type Claims = Readonly<{ sub?: string; company_id?: string; role: 'authenticated' | 'anon' } & Record<string, unknown>>;
+
+/**
+ * Runs `work` in a transaction as `authenticated` (or `anon`) with the caller's claims, so Row
+ * Level Security decides what it sees. SET LOCAL and set_config(..., true) end with the
+ * transaction: nothing leaks to the next user of the pooled connection.
+ */
+export async function asUser<T>(db: Db, claims: Claims, work: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    const role = claims.role === 'authenticated' ? 'authenticated' : 'anon';
+    await sql`SELECT set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`.execute(trx);
+    return work(trx);
+  });
+}
+
+/** Runs `work` in a transaction as service_role: for the projector and admin jobs only. */
+export async function asService<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL ROLE service_role`.execute(trx);
+    return work(trx);
+  });
+}

@@ -1,0 +1,79 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** Read-model tables (migrations/003), as Kysely sees them. */
+export interface CompaniesTable {
+  id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface UsersTable {
+  id: string;
+  company_id: string;
+  email: string;
+  display_name: string | null;
+  created_at: Timestamp;
+}
+
+export interface RolesTable {
+  id: Generated<string>;
+  company_id: string;
+  code: string;
+  name: string;
+  description: string | null;
+  scope: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UserRolesTable {
+  company_id: string;
+  user_id: string;
+  role_id: string;
+  granted_at: Timestamp;
+}
+
+export interface EntityRevisionsTable {
+  entity_type: string;
+  entity_id: string;
+  company_id: string;
+  /** bigint in SQL; pg hands it over as a string and we keep it one until BigInt(). */
+  revision: ColumnType<string, string | bigint, string | bigint>;
+  stream_revision: ColumnType<string, string | bigint, string | bigint>;
+}
+
+export interface ProjectionCheckpointsTable {
+  name: string;
+  commit_position: ColumnType<string, string | bigint, string | bigint>;
+  prepare_position: ColumnType<string, string | bigint, string | bigint>;
+  events_applied: ColumnType<string, string | bigint, string | bigint>;
+  status: string;
+  last_error: string | null;
+  updated_at: Timestamp;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response: unknown;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  companies: CompaniesTable;
+  users: UsersTable;
+  roles: RolesTable;
+  user_roles: UserRolesTable;
+  entity_revisions: EntityRevisionsTable;
+  projection_checkpoints: ProjectionCheckpointsTable;
+  'api.idempotency_keys': IdempotencyKeysTable;
+}
+
+export type CompanyRow = Selectable<CompaniesTable>;
+export type UserRow = Selectable<UsersTable>;
+export type RoleRow = Selectable<RolesTable>;
+export type UserRoleRow = Selectable<UserRolesTable>;

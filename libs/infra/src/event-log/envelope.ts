@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto';
+import type { Actor } from '../../../domain/src/shared/decider';
+import type { EventMetadata, EventToAppend } from './event-log';
+
+/** Who, why and when a command ran: what every event it produces carries in its metadata. */
+export type CommandContext = Readonly<{
+  commandId: string;
+  correlationId: string;
+  /** The event or command that caused this one; the command itself when a client sent it. */
+  causationId?: string;
+  actor: Actor;
+  now: string;
+  tenant: Readonly<{ companyId?: string; workspaceId?: string }>;
+}>;
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * Event ids derived from the command id: a retried command (same Idempotency-Key, a crash
+ * between append and answer) appends the very same ids, which the log turns into a no-op.
+ */
+export function eventIdFor(commandId: string, index: number): string {
+  const hex = createHash('sha256').update(`${commandId}:${index}`).digest('hex');
+  const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function metadataActor(actor: Actor): EventMetadata['actor'] {
+  return actor.kind === 'user' ? { userId: actor.userId, companyId: actor.companyId } : { service: actor.service };
+}
+
+export function toEnvelopes(events: readonly { type: string; data: unknown }[], context: CommandContext): EventToAppend[] {
+  return events.map((event, index) => ({
+    type: event.type,
+    data: event.data,
+    metadata: {
+      eventId: eventIdFor(context.commandId, index),
+      commandId: context.commandId,
+      correlationId: context.correlationId,
+      causationId: context.causationId ?? context.commandId,
+      actor: metadataActor(context.actor),
+      occurredAt: context.now,
+      schemaVersion: SCHEMA_VERSION,
+      tenant: context.tenant,
+    },
+  }));
+}
