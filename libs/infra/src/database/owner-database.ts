@@ -1,0 +1,38 @@
+import type { AppConfig } from '../config/config';
+import { startEmbeddedDatabase } from './embedded-database';
+import { apiUrlFor, migrate } from './migrate';
+
+export type OwnerDatabase = Readonly<{
+  ownerUrl: string;
+  apiUrl: string;
+  embedded: boolean;
+  stop: () => Promise<void>;
+}>;
+
+/**
+ * The database the service uses: DATABASE_URL when given, else the embedded PostgreSQL under
+ * the data directory (started, or joined when already running). Migrated before use.
+ */
+export async function openOwnerDatabase(config: AppConfig, log?: (line: string) => void): Promise<OwnerDatabase> {
+  let ownerUrl = config.databaseUrl;
+  let stop = async (): Promise<void> => undefined;
+  if (!ownerUrl) {
+    const { loadOrCreateLocalSecrets } = await import('../config/local-secrets');
+    const secrets = loadOrCreateLocalSecrets(config.dataDir);
+    const embedded = await startEmbeddedDatabase({
+      dataDir: config.dataDir,
+      port: config.embeddedPort,
+      password: secrets.databasePassword,
+      log,
+    });
+    ownerUrl = embedded.url;
+    stop = embedded.stop;
+  }
+  await migrate(ownerUrl, { apiPassword: config.apiDatabaseUrl ? undefined : config.apiDatabasePassword });
+  return {
+    ownerUrl,
+    apiUrl: config.apiDatabaseUrl ?? apiUrlFor(ownerUrl, config.apiDatabasePassword),
+    embedded: !config.databaseUrl,
+    stop,
+  };
+}

@@ -1,0 +1,176 @@
+import type { Pool, PoolClient } from 'pg';
+import { asService, createDb, type Db } from '../database/database';
+import type { EventLog, RecordedEvent } from '../event-log/event-log';
+import { formatPosition, type Position } from '../event-log/position';
+import { projectionActive, projectionEventsApplied, projectionHalted, projectionRetries } from '../observability/metrics';
+import { CheckpointMoved, markHalted, moveCheckpoint, openCheckpoint } from './checkpoints';
+import { companyProjection } from './company-projection';
+import type { Projection } from './projection';
+
+export type ProjectorLogger = Readonly<{
+  info: (fields: object, message: string) => void;
+  warn: (fields: object, message: string) => void;
+  error: (fields: object, message: string) => void;
+}>;
+
+export type ProjectionState = 'standby' | 'running' | 'halted' | 'stopped';
+export type ProjectionStatus = Readonly<{ name: string; state: ProjectionState; position?: Position; lastError?: string }>;
+
+export type ProjectorOptions = Readonly<{
+  ownerPool: Pool;
+  log: EventLog;
+  projections?: readonly Projection[];
+  batchSize?: number;
+  maxRetries?: number;
+  retryBaseMs?: number;
+  standbyPollMs?: number;
+  logger?: ProjectorLogger;
+}>;
+
+export type Projector = Readonly<{ stop: () => Promise<void>; status: () => ProjectionStatus[] }>;
+
+export const ALL_PROJECTIONS: readonly Projection[] = [companyProjection];
+
+const LOCK_NAMESPACE = 727_002;
+const quiet: ProjectorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+
+const IDLE = Symbol('idle');
+const nextTurn = (): Promise<typeof IDLE> => new Promise((resolve) => setImmediate(() => resolve(IDLE)));
+
+/**
+ * Runs projections: one instance per projection holds its advisory lock (others wait as
+ * standby); each batch of events and the checkpoint move commit in one transaction.
+ */
+export function startProjector(options: ProjectorOptions): Projector {
+  const controller = new AbortController();
+  const db = createDb(options.ownerPool);
+  const statuses = new Map<string, ProjectionStatus>();
+  const runs = (options.projections ?? ALL_PROJECTIONS).map((projection) =>
+    runProjection(projection, { ...options, db, signal: controller.signal, statuses }).catch((error: unknown) => {
+      statuses.set(projection.name, { name: projection.name, state: 'stopped', lastError: String(error) });
+      (options.logger ?? quiet).error({ projection: projection.name, err: String(error) }, 'projection stopped');
+    }),
+  );
+  return {
+    stop: async () => {
+      controller.abort();
+      await Promise.all(runs);
+      // Not db.destroy(): that would end the caller's pool.
+    },
+    status: () => [...statuses.values()],
+  };
+}
+
+type RunContext = ProjectorOptions & { db: Db; signal: AbortSignal; statuses: Map<string, ProjectionStatus> };
+
+async function acquireLock(client: PoolClient, name: string, ctx: RunContext): Promise<boolean> {
+  while (!ctx.signal.aborted) {
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS ok', [LOCK_NAMESPACE, name]);
+    if (rows[0]!.ok) return true;
+    ctx.statuses.set(name, { name, state: 'standby' });
+    projectionActive.set({ projection: name }, 0);
+    await sleep(ctx.standbyPollMs ?? 1000, ctx.signal);
+  }
+  return false;
+}
+
+async function runProjection(projection: Projection, ctx: RunContext): Promise<void> {
+  const { name } = projection;
+  const logger = ctx.logger ?? quiet;
+  const lockClient = await ctx.ownerPool.connect();
+  try {
+    if (!(await acquireLock(lockClient, name, ctx))) return;
+    projectionActive.set({ projection: name }, 1);
+    projectionHalted.set({ projection: name }, 0);
+    let position = (await openCheckpoint(ctx.db, name)).position;
+    ctx.statuses.set(name, { name, state: 'running', position });
+    logger.info({ projection: name, position: formatPosition(position) }, 'projection active');
+
+    const events = ctx.log.subscribeAll({ after: position, signal: ctx.signal, batchSize: ctx.batchSize ?? 500 })[Symbol.asyncIterator]();
+    let pending = events.next();
+    while (!ctx.signal.aborted) {
+      const first = await pending;
+      if (first.done) break;
+      const batch: RecordedEvent[] = [first.value];
+      pending = events.next();
+      // Take whatever the subscription already holds; stop at the first wait for I/O.
+      while (batch.length < (ctx.batchSize ?? 500)) {
+        const next = await Promise.race([pending, nextTurn()]);
+        if (next === IDLE || next.done) break;
+        batch.push(next.value);
+        pending = events.next();
+      }
+      const halted = await applyBatch(projection, batch, position, ctx);
+      if (halted) {
+        ctx.statuses.set(name, { name, state: 'halted', position, lastError: halted });
+        await events.return?.();
+        return;
+      }
+      position = batch[batch.length - 1]!.position;
+      ctx.statuses.set(name, { name, state: 'running', position });
+    }
+    await events.return?.();
+    ctx.statuses.set(name, { name, state: 'stopped', position });
+  } finally {
+    projectionActive.set({ projection: name }, 0);
+    await lockClient.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, name]).catch(() => undefined);
+    lockClient.release();
+  }
+}
+
+async function commit(projection: Projection, batch: readonly RecordedEvent[], from: Position, db: Db): Promise<void> {
+  await asService(db, async (trx) => {
+    for (const event of batch) if (projection.handles.has(event.type)) await projection.apply(trx, event);
+    await moveCheckpoint(trx, projection.name, from, batch[batch.length - 1]!.position, batch.length);
+  });
+  projectionEventsApplied.inc({ projection: projection.name }, batch.length);
+}
+
+/**
+ * Applies a batch; on an error, retries event by event with backoff so the failing event is
+ * found exactly. Returns the halt reason when an event keeps failing: nothing is ever skipped.
+ */
+async function applyBatch(projection: Projection, batch: readonly RecordedEvent[], from: Position, ctx: RunContext): Promise<string | undefined> {
+  try {
+    await commit(projection, batch, from, ctx.db);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CheckpointMoved) throw error;
+  }
+  const logger = ctx.logger ?? quiet;
+  let position = from;
+  for (const event of batch) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await commit(projection, [event], position, ctx.db);
+        break;
+      } catch (error) {
+        if (error instanceof CheckpointMoved) throw error;
+        const where = { projection: projection.name, type: event.type, stream: event.streamId, revision: event.revision.toString() };
+        if (attempt > (ctx.maxRetries ?? 5) || ctx.signal.aborted) {
+          const reason = `${event.type} ${event.streamId}@${event.revision}: ${(error as Error).message}`;
+          logger.error({ ...where, err: (error as Error).message }, 'projection halted: an event keeps failing');
+          projectionHalted.set({ projection: projection.name }, 1);
+          await markHalted(ctx.db, projection.name, reason);
+          return reason;
+        }
+        projectionRetries.inc({ projection: projection.name });
+        logger.warn({ ...where, attempt, err: (error as Error).message }, 'projection handler failed; retrying');
+        await sleep((ctx.retryBaseMs ?? 100) * 2 ** (attempt - 1), ctx.signal);
+      }
+    }
+    position = event.position;
+  }
+  return undefined;
+}
