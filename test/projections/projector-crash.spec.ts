@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
+import { appendHistory, simulateCompany, type CompanyHistory } from '../support/company-history';
+import { expectedReadModel, readModelOf } from '../support/read-model-snapshot';
+import { waitForProjection } from '../support/projection-wait';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { TEST_API_PASSWORD, TEST_JWT_SECRET } from '../support/test-settings';
+
+const PROJECTOR = join(__dirname, '../../dist/apps/projector/src/main.js');
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+function startProjectorProcess(): ChildProcess {
+  if (!existsSync(PROJECTOR)) throw new Error(`${PROJECTOR} is missing: npm test builds it first (npm run build)`);
+  return spawn(process.execPath, [PROJECTOR], {
+    env: {
+      ...process.env,
+      DATABASE_URL: db.ownerUrl,
+      API_DATABASE_PASSWORD: TEST_API_PASSWORD,
+      JWT_SECRET: TEST_JWT_SECRET,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'vibot-projector-')),
+      PROJECTOR_BATCH_SIZE: '10',
+      LOG_LEVEL: 'silent',
+    },
+    stdio: 'ignore',
+  });
+}
+
+const exited = (child: ChildProcess): Promise<NodeJS.Signals | number | null> =>
+  new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+
+async function eventsApplied(): Promise<number> {
+  const { rows } = await db.owner.query(`SELECT events_applied::int AS n FROM projection_checkpoints WHERE name = 'company'`);
+  return rows[0]?.n ?? 0;
+}
+
+it('a projector killed with SIGKILL mid catch-up resumes and loses nothing, applies nothing twice', async () => {
+  const log = new PostgresEventLog(db.owner);
+  const histories: CompanyHistory[] = Array.from({ length: 100 }, () => simulateCompany({ users: 5, roles: 8, updatesPerRole: 3 }));
+  for (const history of histories) await appendHistory(log, history);
+  const total = histories.reduce((n, h) => n + h.events.length, 0);
+  expect(total).toBeGreaterThan(4000);
+
+  const first = startProjectorProcess();
+  const firstExit = exited(first);
+  let atKill = 0;
+  for (let i = 0; i < 1200; i++) {
+    atKill = await eventsApplied();
+    if (atKill >= 300) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  first.kill('SIGKILL');
+  expect(await firstExit).toBe('SIGKILL');
+  expect(atKill).toBeGreaterThan(0);
+  expect(await eventsApplied()).toBeLessThan(total);
+
+  const second = startProjectorProcess();
+  const secondExit = exited(second);
+  const checkpoint = await waitForProjection(db.owner, undefined, 'company', 60_000);
+  second.kill('SIGTERM');
+  expect(await secondExit).toBe(0);
+
+  expect(checkpoint.eventsApplied).toBe(BigInt(total));
+  const companyIds = histories.map((h) => h.companyId);
+  expect(await readModelOf(db.owner, companyIds)).toEqual(expectedReadModel(histories.map((h) => h.state)));
+});
