@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { companyDecider, companyStreamName, type RegisterCompany } from '../../../libs/domain/src';
+import type { AppConfig } from '../../../libs/infra/src/config/config';
+import { mintToken } from '../../../libs/infra/src/auth/tokens';
+import { handleCommand } from '../../../libs/infra/src/commands/handle-command';
+import { formatPosition } from '../../../libs/infra/src/event-log/position';
+import { printResult, required } from './cli-output';
+import { withDatabase } from './with-database';
+
+const CLI_ACTOR = { kind: 'service', service: 'vibot-cli' } as const;
+
+/** `bootstrap --company <name> --admin-email <email>`: a company, its Vibot.admin role and first admin, as events. */
+export async function bootstrapCompany(config: AppConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+  const name = required(flags.company as string | undefined, 'company');
+  const adminEmail = required(flags['admin-email'] as string | undefined, 'admin-email');
+  const companyId = randomUUID();
+  const adminUserId = randomUUID();
+  const now = new Date().toISOString();
+  const command: RegisterCompany = {
+    type: 'RegisterCompany',
+    data: { companyId, name, adminUserId, adminRoleId: randomUUID(), adminEmail, adminDisplayName: null },
+    metadata: { actor: CLI_ACTOR, now },
+  };
+  const commandId = randomUUID();
+  const result = await withDatabase(config, (_owner, log) =>
+    handleCommand(log, companyDecider, companyStreamName(companyId), command, {
+      commandId,
+      correlationId: commandId,
+      actor: CLI_ACTOR,
+      now,
+      tenant: { companyId },
+    }),
+  );
+  const token = await mintToken(config.jwt, { userId: adminUserId, companyId }, (flags.ttl as string | undefined) ?? '12h');
+  printResult(
+    flags.json === true,
+    { companyId, adminUserId, token },
+    [
+      `company    ${companyId}  (${name})`,
+      `admin      ${adminUserId}  (${adminEmail})`,
+      `position   ${result.position ? formatPosition(result.position) : '-'}`,
+      `token      ${token}`,
+    ].join('\n'),
+  );
+}

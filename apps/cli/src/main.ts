@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../../libs/infra/src/config/config';
+import { UsageError } from './cli-output';
+
+const USAGE = `usage: npm run cli -- <command> [options]
+  start                                              run the service (npm start does this)
+  bootstrap --company <name> --admin-email <email>   create a company, its Vibot.admin role and first admin; prints a token
+  token --user <id> [--ttl 1h]                       mint a token for an existing user (local use)
+  db-url                                             the service's database connection string
+  projections                                        checkpoints, status and lag of every projection
+  skip-event --projection <name> --reason <text>     move a halted projection past the event it cannot apply
+  every command takes --json for machine-readable output on stdout`;
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean' },
+      company: { type: 'string' },
+      'admin-email': { type: 'string' },
+      user: { type: 'string' },
+      ttl: { type: 'string' },
+      projection: { type: 'string' },
+      reason: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const config = loadConfig();
+  // Each command loads only what it needs: `token` should not wait for NestJS to load.
+  switch (values.help ? 'help' : positionals[0]) {
+    case 'start':
+      return (await import('./start-service')).startService(config);
+    case 'bootstrap':
+      return (await import('./bootstrap-company')).bootstrapCompany(config, values);
+    case 'token':
+      return (await import('./mint-user-token')).mintUserToken(config, values);
+    case 'db-url':
+      return (await import('./database-url')).printDatabaseUrl(config, values);
+    case 'projections':
+      return (await import('./projection-operations')).listProjections(config, values);
+    case 'skip-event':
+      return (await import('./projection-operations')).skipEvent(config, values);
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      throw new UsageError(positionals[0] ? `unknown command ${positionals[0]}` : 'no command given');
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

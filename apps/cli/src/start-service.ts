@@ -1,0 +1,48 @@
+import pino from 'pino';
+import { createApiApp } from '../../api/src/create-api-app';
+import type { AppConfig } from '../../../libs/infra/src/config/config';
+import { createPool } from '../../../libs/infra/src/database/database';
+import { openOwnerDatabase } from '../../../libs/infra/src/database/owner-database';
+import { PostgresEventLog } from '../../../libs/infra/src/event-log/postgres-event-log';
+import { startProjector } from '../../../libs/infra/src/projections/projector';
+
+/** `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, the projector and the API. */
+export async function startService(config: AppConfig): Promise<void> {
+  const logger = pino({ level: config.logLevel });
+  const database = await openOwnerDatabase(config, (line) => logger.debug({ postgres: line.trim() }));
+  const owner = createPool(database.ownerUrl, { max: 5 });
+  const projector = startProjector({
+    ownerPool: owner,
+    log: new PostgresEventLog(owner, { pollIntervalMs: config.projector.pollIntervalMs }),
+    batchSize: config.projector.batchSize,
+    maxRetries: config.projector.maxRetries,
+    logger: logger.child({ app: 'projector' }),
+  });
+  const app = await createApiApp({ config, apiDatabaseUrl: database.apiUrl });
+  await app.listen(config.port, config.host);
+  const url = `http://${config.host}:${config.port}`;
+  process.stderr.write(
+    [
+      '',
+      `Vibot Access & Integrations is running at ${url}  (OpenAPI: ${url}/docs)`,
+      `Database: ${database.embedded ? `embedded PostgreSQL, data in ${config.dataDir}` : 'DATABASE_URL'}`,
+      'Get a token:  npm run cli -- bootstrap --company "Acme" --admin-email admin@acme.test',
+      'Stop with Ctrl-C.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await app.close();
+    await projector.stop();
+    await owner.end();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}

@@ -1,0 +1,93 @@
+import { chmodSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { tokenVerifier } from '../../libs/infra/src/auth/tokens';
+import { loadConfig } from '../../libs/infra/src/config/config';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { TEST_API_PASSWORD, TEST_JWT_SECRET } from '../support/test-settings';
+import { runCli } from './run-cli';
+
+let db: TestDatabase;
+let env: Record<string, string>;
+const verify = tokenVerifier(loadConfig({ JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: tmpdir() }).jwt);
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  env = {
+    DATABASE_URL: db.ownerUrl,
+    API_DATABASE_PASSWORD: TEST_API_PASSWORD,
+    JWT_SECRET: TEST_JWT_SECRET,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'vibot-cli-')),
+    LOG_LEVEL: 'silent',
+  };
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+describe('CLI against DATABASE_URL', () => {
+  it('bootstrap --json prints exactly one JSON object and records the company as events', async () => {
+    const run = await runCli(['bootstrap', '--company', 'Acme', '--admin-email', 'Admin@Acme.test', '--json'], env);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const out = JSON.parse(lines[0]!) as { companyId: string; adminUserId: string; token: string };
+    expect(Object.keys(out).sort()).toEqual(['adminUserId', 'companyId', 'token']);
+    const claims = await verify(out.token);
+    expect(claims).toMatchObject({ sub: out.adminUserId, company_id: out.companyId, role: 'authenticated' });
+    const { rows } = await db.owner.query(
+      `SELECT type, metadata -> 'actor' AS actor FROM event_log.events WHERE stream_id = $1 ORDER BY stream_revision`,
+      [`company-${out.companyId}`],
+    );
+    expect(rows.map((r) => r.type)).toEqual(['CompanyRegistered', 'RoleDefined', 'UserRegistered', 'RoleGranted']);
+    expect(rows[0].actor).toEqual({ service: 'vibot-cli' });
+  });
+
+  it('token --user mints a token for an existing user, and refuses an unknown one', async () => {
+    const boot = JSON.parse((await runCli(['bootstrap', '--company', 'Tokens', '--admin-email', 'a@t.test', '--json'], env)).stdout);
+    const run = await runCli(['token', '--user', boot.adminUserId, '--ttl', '5m', '--json'], env);
+    expect(run.code).toBe(0);
+    const { token } = JSON.parse(run.stdout);
+    const claims = await verify(token);
+    expect(claims.company_id).toBe(boot.companyId);
+    expect(Number(claims.exp) - Number(claims.iat)).toBe(300);
+    const unknown = await runCli(['token', '--user', '00000000-0000-4000-8000-000000000000'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no user');
+  });
+
+  it('db-url --json prints the connection string in use', async () => {
+    const run = await runCli(['db-url', '--json'], env);
+    expect(JSON.parse(run.stdout)).toEqual({ url: db.ownerUrl });
+  });
+
+  it('bad usage exits 2 with the usage text', async () => {
+    const run = await runCli(['bootstrap', '--company', 'NoEmail'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('missing --admin-email');
+    expect((await runCli(['frobnicate'], env)).stderr).toContain('unknown command');
+  });
+});
+
+describe('CLI on the embedded default (no DATABASE_URL)', () => {
+  it('starts its own PostgreSQL under the data directory, keeps data across runs, and stops it again', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vibot-embedded-'));
+    chmodSync(dataDir, 0o755);
+    const port = String(50000 + Math.floor(Math.random() * 4000));
+    const local = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: port, DATABASE_URL: '', JWT_SECRET: undefined, API_DATABASE_PASSWORD: undefined, LOG_LEVEL: 'silent' };
+    const boot = await runCli(['bootstrap', '--company', 'Embedded', '--admin-email', 'e@e.test', '--json'], local);
+    expect({ code: boot.code, stderr: boot.stderr }).toEqual({ code: 0, stderr: '' });
+    const { adminUserId } = JSON.parse(boot.stdout);
+    expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    // A second run finds the same data (kept across restarts) and mints a token with the kept secret.
+    const token = await runCli(['token', '--user', adminUserId, '--json'], local);
+    expect(token.code).toBe(0);
+    const { url } = JSON.parse((await runCli(['db-url', '--json'], local)).stdout);
+    expect(url).toContain(`:${port}/vibot`);
+    // Stopped after each command: nothing listens any more.
+    const probe = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    await expect(probe.connect()).rejects.toThrow();
+    await probe.end().catch(() => undefined);
+  });
+});
