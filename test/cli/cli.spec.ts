@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { tokenVerifier } from '../../libs/infra/src/auth/tokens';
 import { loadConfig } from '../../libs/infra/src/config/config';
+import { freePort } from '../support/free-port';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { TEST_API_PASSWORD, TEST_JWT_SECRET } from '../support/test-settings';
 import { runCli } from './run-cli';
@@ -74,7 +75,7 @@ describe('CLI on the embedded default (no DATABASE_URL)', () => {
   it('starts its own PostgreSQL under the data directory, keeps data across runs, and stops it again', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'vibot-embedded-'));
     chmodSync(dataDir, 0o755);
-    const port = String(50000 + Math.floor(Math.random() * 4000));
+    const port = String(await freePort());
     const local = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: port, DATABASE_URL: '', JWT_SECRET: undefined, API_DATABASE_PASSWORD: undefined, LOG_LEVEL: 'silent' };
     const boot = await runCli(['bootstrap', '--company', 'Embedded', '--admin-email', 'e@e.test', '--json'], local);
     expect({ code: boot.code, stderr: boot.stderr }).toEqual({ code: 0, stderr: '' });

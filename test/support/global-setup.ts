@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedDatabase } from '../../libs/infra/src/database/embedded-database';
 import { migrate } from '../../libs/infra/src/database/migrate';
+import { freePort } from './free-port';
 import { TEST_API_PASSWORD, TEMPLATE_DATABASE } from './test-settings';
 
 /**
@@ -15,7 +16,7 @@ export default async function globalSetup(): Promise<void> {
   if (!serverUrl) {
     const dataDir = mkdtempSync(join(tmpdir(), 'vibot-test-'));
     chmodSync(dataDir, 0o755);
-    const port = 55000 + Math.floor(Math.random() * 5000);
+    const port = await freePort();
     const embedded = await startEmbeddedDatabase({ dataDir, port, password: 'test', persistent: false, database: 'postgres' });
     (globalThis as { __EMBEDDED_PG__?: unknown }).__EMBEDDED_PG__ = embedded;
     serverUrl = embedded.url;

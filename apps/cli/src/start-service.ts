@@ -11,6 +11,8 @@ export async function startService(config: AppConfig): Promise<void> {
   const logger = pino({ level: config.logLevel });
   const database = await openOwnerDatabase(config, (line) => logger.debug({ postgres: line.trim() }));
   const owner = createPool(database.ownerUrl, { max: 5 });
+  // Ctrl-C reaches the embedded PostgreSQL too; its closing connections must not crash us.
+  owner.on('error', (error) => logger.warn({ err: error.message }, 'database connection closed'));
   const projector = startProjector({
     ownerPool: owner,
     log: new PostgresEventLog(owner, { pollIntervalMs: config.projector.pollIntervalMs }),

@@ -11,6 +11,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { app: 'projector' } });
   const database = await openOwnerDatabase(config, (line) => logger.debug({ postgres: line.trim() }));
   const pool = createPool(database.ownerUrl, { max: 5 });
+  pool.on('error', (error) => logger.warn({ err: error.message }, 'database connection closed'));
   const log = new PostgresEventLog(pool, { pollIntervalMs: config.projector.pollIntervalMs });
   const projector = startProjector({
     ownerPool: pool,

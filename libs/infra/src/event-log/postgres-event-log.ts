@@ -116,12 +116,18 @@ export class PostgresEventLog implements EventLog {
     return row ? { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) } : START;
   }
 
-  /** True when committed events wait behind a transaction that is still open (a gap). */
-  private async eventsWaitBehindHorizon(): Promise<boolean> {
-    const { rows } = await this.pool.query<{ waiting: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM event_log.events WHERE transaction_id >= ${HORIZON}) AS waiting`,
+  /**
+   * True when committed events exist after `position` that the last read did not return: they
+   * wait behind a transaction still open (a gap), or it closed since that read (a rollback
+   * sends no NOTIFY). Either way the subscriber looks again soon instead of sleeping.
+   */
+  private async eventsPendingAfter(position: Position): Promise<boolean> {
+    const { rows } = await this.pool.query<{ pending: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM event_log.events
+        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)) AS pending`,
+      [position.commit.toString(), position.prepare.toString()],
     );
-    return rows[0]!.waiting;
+    return rows[0]!.pending;
   }
 
   async *subscribeAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
@@ -139,9 +145,8 @@ export class PostgresEventLog implements EventLog {
           if (options.signal?.aborted) return;
         }
         if (batch.length === batchSize) continue;
-        // A gap closes when its transaction ends, which may not notify (a rollback): look again soon.
-        const gap = batch.length === 0 && (await this.eventsWaitBehindHorizon());
-        await wake.wait(gap ? 20 : this.pollIntervalMs);
+        const pending = await this.eventsPendingAfter(position);
+        await wake.wait(pending ? 20 : this.pollIntervalMs);
       }
     } finally {
       await wake.stop();

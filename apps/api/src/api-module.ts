@@ -1,0 +1,59 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { ApiRuntime } from './api-runtime';
+import { AuditController } from './audit/audit-controller';
+import { AuditReader } from './audit/audit-reader';
+import { AuthGuard } from './auth/auth-guard';
+import { CommandRunner } from './commands/command-runner';
+import { MinPositionInterceptor } from './consistency/min-position-interceptor';
+import { ProjectionWaiter } from './consistency/projection-waiter';
+import { HealthController } from './health/health-controller';
+import { Readiness } from './health/readiness';
+import { IdempotencyInterceptor } from './idempotency/idempotency-interceptor';
+import { IdempotencyStore } from './idempotency/idempotency-store';
+import { MetricsController } from './metrics/metrics-controller';
+import { RolesController } from './roles/roles-controller';
+import { RolesQueries } from './roles/roles-queries';
+import { UsersController } from './users/users-controller';
+import { UsersQueries } from './users/users-queries';
+
+const requestLogLevel = (status: number, error: unknown): 'error' | 'warn' | 'info' =>
+  error !== undefined || status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+
+@Module({})
+export class ApiModule {
+  /** The whole API from a runtime built outside Nest, so tests and main.ts wire it identically. */
+  static forRoot(runtime: ApiRuntime, logger: Logger, logging: boolean): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger,
+            // Request logs carry method, URL, status and timing; bodies are never read here.
+            customLogLevel: (_req, res, error) => requestLogLevel(res.statusCode, error),
+            quietReqLogger: true,
+          },
+        }),
+        TerminusModule.forRoot({ logger: logging, errorLogStyle: 'json' }),
+      ],
+      controllers: [RolesController, UsersController, AuditController, HealthController, MetricsController],
+      providers: [
+        { provide: ApiRuntime, useValue: runtime },
+        CommandRunner,
+        RolesQueries,
+        UsersQueries,
+        AuditReader,
+        IdempotencyStore,
+        ProjectionWaiter,
+        Readiness,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
+      ],
+    };
+  }
+}

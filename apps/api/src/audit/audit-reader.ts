@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import {
+  ADMIN_ROLE_CODE,
+  companyDecider,
+  type CompanyEvent,
+  companyStreamName,
+  fold,
+  Forbidden,
+  holdsRole,
+  NotFound,
+} from '../../../../libs/domain/src';
+import type { RecordedEvent } from '../../../../libs/infra/src/event-log/event-log';
+import { formatPosition } from '../../../../libs/infra/src/event-log/position';
+import { upcast } from '../../../../libs/infra/src/event-log/upcasters';
+import { ApiRuntime } from '../api-runtime';
+import type { UserActor } from '../http/request-user';
+
+export type AuditEvent = Readonly<{
+  revision: string;
+  position: string;
+  type: string;
+  data: unknown;
+  metadata: unknown;
+  createdAt: string;
+}>;
+
+export type AuditPage = Readonly<{ stream: string; events: readonly AuditEvent[]; nextFrom: string | null }>;
+
+const toAuditEvent = (event: RecordedEvent): AuditEvent => ({
+  revision: event.revision.toString(),
+  position: formatPosition(event.position),
+  type: event.type,
+  // As recorded, not upcast: auditors verify the hash chain over exactly these bytes.
+  data: event.data,
+  metadata: event.metadata,
+  createdAt: event.createdAt,
+});
+
+/** History for auditors: admins only, and only streams that belong to their own company. */
+@Injectable()
+export class AuditReader {
+  constructor(private readonly runtime: ApiRuntime) {}
+
+  async readStream(actor: UserActor, stream: string, from: bigint, limit: number): Promise<AuditPage> {
+    await this.requireAdmin(actor);
+    const log = this.runtime.eventLog;
+    const events = await log.readStream(stream, { from, limit });
+    // The first event says whose stream it is even when the page itself is empty.
+    const first = events[0]?.revision === 0n ? events[0] : (await log.readStream(stream, { from: 0n, limit: 1 }))[0];
+    const owned = (event: RecordedEvent): boolean => event.metadata.tenant?.companyId === actor.companyId;
+    // Another tenant's stream answers exactly like a missing one: its existence is not disclosed.
+    if (first === undefined || !owned(first) || !events.every(owned)) {
+      throw new NotFound('stream_not_found', 'Stream not found', { stream });
+    }
+    const last = events[events.length - 1];
+    return {
+      stream,
+      events: events.map(toAuditEvent),
+      nextFrom: events.length === limit && last !== undefined ? (last.revision + 1n).toString() : null,
+    };
+  }
+
+  /** Decided from the event-sourced company state, never from a possibly stale read model. */
+  private async requireAdmin(actor: UserActor): Promise<void> {
+    const recorded = await this.runtime.eventLog.readStream(companyStreamName(actor.companyId));
+    const state = fold(companyDecider, recorded.map((event) => upcast(event) as CompanyEvent));
+    if (!holdsRole(state, actor.userId, ADMIN_ROLE_CODE)) {
+      throw new Forbidden('not_admin', 'Only company administrators may read the audit trail');
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
+import { createHash } from 'node:crypto';
+import { catchError, concatMap, from, type Observable, of, switchMap, throwError } from 'rxjs';
+import { canonicalJson } from '../http/canonical-json';
+import { parseIdempotencyKey } from '../http/headers';
+import type { ApiRequest } from '../http/request-user';
+import { IdempotencyStore } from './idempotency-store';
+
+const COMMAND_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// Headers that are part of the answer itself and must come back on a replay.
+const REPLAYED_HEADERS = ['etag', 'location'] as const;
+
+/** What "the same request" means for a key: method, path and body, whatever the key order. */
+export function requestHash(method: string, path: string, body: unknown): string {
+  return createHash('sha256').update(`${method}\n${path}\n${canonicalJson(body ?? null)}`).digest('hex');
+}
+
+/**
+ * Idempotency-Key on commands: the first 2xx answer is stored and sent again for the same key
+ * and request; errors release the key. Runs after the auth guard, so keys are per user.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly store: IdempotencyStore,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<ApiRequest>();
+    if (!COMMAND_METHODS.has(request.method) || request.user === undefined) return next.handle();
+    const key = parseIdempotencyKey(request.headers['idempotency-key']);
+    if (key === undefined) return next.handle();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const userId = request.user.actor.userId;
+    const status =
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
+
+    return from(this.store.reserve(userId, key, requestHash(request.method, request.url.split('?')[0]!, request.body))).pipe(
+      switchMap((reservation) => {
+        if (reservation.kind === 'replay') {
+          for (const [name, value] of Object.entries(reservation.answer.headers)) reply.header(name, value);
+          reply.header('Idempotent-Replayed', 'true').status(reservation.status);
+          return of(reservation.answer.body);
+        }
+        request.recoveringCommand = reservation.recovering;
+        return next.handle().pipe(
+          concatMap(async (body: unknown) => {
+            const headers: Record<string, string> = {};
+            for (const name of REPLAYED_HEADERS) {
+              const value = reply.getHeader(name);
+              if (value !== undefined) headers[name] = String(value);
+            }
+            await this.store.complete(userId, key, status, { body, headers });
+            return body;
+          }),
+          catchError((error: unknown) =>
+            from(this.store.release(userId, key)).pipe(concatMap(() => throwError(() => error))),
+          ),
+        );
+      }),
+    );
+  }
+}

@@ -1,0 +1,21 @@
+import { loadConfig } from '../../../libs/infra/src/config/config';
+import { apiUrlFor } from '../../../libs/infra/src/database/migrate';
+import { createApiApp } from './create-api-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const apiDatabaseUrl =
+    config.apiDatabaseUrl ?? (config.databaseUrl ? apiUrlFor(config.databaseUrl, config.apiDatabasePassword) : undefined);
+  if (apiDatabaseUrl === undefined) {
+    throw new Error('Set API_DATABASE_URL, or DATABASE_URL (and API_DATABASE_PASSWORD) to derive it');
+  }
+  const app = await createApiApp({ config, apiDatabaseUrl });
+  // SIGTERM/SIGINT run Nest's shutdown hooks: in-flight requests finish, pools close.
+  app.enableShutdownHooks();
+  await app.listen({ port: config.port, host: config.host });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

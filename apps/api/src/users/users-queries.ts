@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { asUser, type Trx } from '../../../../libs/infra/src/database/database';
+import { ApiRuntime } from '../api-runtime';
+import type { RequestUser } from '../http/request-user';
+import { decodeCursor, type Page, toPage } from '../pagination/page';
+import type { UserDto } from './user-dtos';
+
+type UserRow = Awaited<ReturnType<ReturnType<typeof selectUsers>['executeTakeFirstOrThrow']>>;
+
+const toUser = (row: UserRow): UserDto => ({
+  id: row.id,
+  companyId: row.company_id,
+  email: row.email,
+  displayName: row.display_name,
+  createdAt: row.created_at.toISOString(),
+});
+
+/** User reads as the caller through RLS. */
+@Injectable()
+export class UsersQueries {
+  constructor(private readonly runtime: ApiRuntime) {}
+
+  async list(user: RequestUser, limit: number, cursor: string | undefined): Promise<Page<UserDto>> {
+    const after = decodeCursor(cursor, 2);
+    const rows = await asUser(this.runtime.db, user.claims, (trx) => {
+      let query = selectUsers(trx).orderBy('u.email').orderBy('u.id').limit(limit + 1);
+      if (after) query = query.where((eb) => eb(eb.refTuple('u.email', 'u.id'), '>', eb.tuple(after[0]!, after[1]!)));
+      return query.execute();
+    });
+    return toPage(rows, limit, toUser, (row) => [row.email, row.id]);
+  }
+
+  async get(user: RequestUser, id: string): Promise<UserDto | undefined> {
+    const row = await asUser(this.runtime.db, user.claims, (trx) => selectUsers(trx).where('u.id', '=', id).executeTakeFirst());
+    return row === undefined ? undefined : toUser(row);
+  }
+}
+
+function selectUsers(trx: Trx) {
+  return trx.selectFrom('users as u').select(['u.id', 'u.company_id', 'u.email', 'u.display_name', 'u.created_at']);
+}
