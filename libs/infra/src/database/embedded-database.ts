@@ -73,7 +73,9 @@ export async function startEmbeddedDatabase(options: EmbeddedOptions): Promise<E
     });
     if (!existsSync(join(pgDir, 'PG_VERSION'))) await cluster.initialise();
     await cluster.start();
-    stop = () => cluster.stop();
+    // A terminal's Ctrl-C reaches PostgreSQL directly too; if it is gone before stop() listens
+    // for its exit, stop() would wait forever, so the wait is bounded.
+    stop = () => Promise.race([cluster.stop(), new Promise<void>((resolve) => setTimeout(resolve, 15_000).unref())]);
   }
 
   const admin = new Client({ connectionString: `${base}/postgres` });
