@@ -17,36 +17,24 @@ CREATE TABLE event_log.events (
 );
 CREATE INDEX events_log_order ON event_log.events (transaction_id, global_position);
 
--- One row per stream: the lock that serialises appends and the head of its hash chain.
+-- One row per stream: its revision, moved by one conditional UPDATE that locks, checks the
+-- expected revision and advances it at once.
 CREATE TABLE event_log.streams (
   stream_id text   PRIMARY KEY,
-  revision  bigint NOT NULL,
-  last_hash text
+  revision  bigint NOT NULL
 );
 
--- Canonical JSON for hashing: object keys sorted by code point, no insignificant white space,
--- strings and numbers as PostgreSQL renders them. libs/infra event-log/canonical-json.ts matches it.
-CREATE FUNCTION event_log.canonical_json(j jsonb) RETURNS text
-  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-  AS $$
-    SELECT CASE jsonb_typeof(j)
-      WHEN 'object' THEN '{' || coalesce((
-        SELECT string_agg(to_jsonb(k)::text || ':' || event_log.canonical_json(v), ',' ORDER BY k COLLATE "C")
-        FROM jsonb_each(j) AS e(k, v)), '') || '}'
-      WHEN 'array' THEN '[' || coalesce((
-        SELECT string_agg(event_log.canonical_json(v), ',' ORDER BY i)
-        FROM jsonb_array_elements(j) WITH ORDINALITY AS a(v, i)), '') || ']'
-      ELSE j::text
-    END
-  $$;
-
+-- The hash covers jsonb's own text rendering of {stream, revision, type, data, metadata - hash}:
+-- keys ordered by length then bytes, ", " and ": " separators, numbers as numeric renders them.
+-- It is canonical (jsonb normalises on input) and costs microseconds; hash-chain.ts renders the
+-- same text in JS so an auditor can verify the chain without PostgreSQL.
 CREATE FUNCTION event_log.event_hash(p_stream text, p_revision bigint, p_type text, p_data jsonb, p_metadata jsonb)
   RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$
-    SELECT encode(sha256(convert_to(event_log.canonical_json(jsonb_build_object(
+    SELECT encode(sha256(convert_to(jsonb_build_object(
       'stream', p_stream, 'revision', p_revision, 'type', p_type,
-      'data', p_data, 'metadata', p_metadata - 'hash')), 'UTF8')), 'hex')
+      'data', p_data, 'metadata', p_metadata - 'hash')::text, 'UTF8')), 'hex')
   $$;
 
 /*
@@ -64,7 +52,7 @@ CREATE FUNCTION event_log.append(p_stream text, p_expected text, p_events jsonb)
   AS $$
 DECLARE
   v_count    int := jsonb_array_length(p_events);
-  v_ids      uuid[];
+  v_ids      uuid[] := ARRAY(SELECT (x ->> 'eventId')::uuid FROM jsonb_array_elements(p_events) AS x);
   v_current  bigint;
   v_hash     text;
   v_seen     record;
@@ -79,11 +67,11 @@ BEGIN
   IF p_expected !~ '^(no_stream|stream_exists|any|\d+)$' THEN
     RAISE EXCEPTION 'bad expected revision: %', p_expected USING ERRCODE = 'VB400';
   END IF;
-  v_ids := ARRAY(SELECT (e ->> 'eventId')::uuid FROM jsonb_array_elements(p_events) AS e);
 
-  SELECT count(*) AS n, min(stream_revision) AS first_rev, max(stream_revision) AS last_rev,
-         bool_and(stream_id = p_stream) AS same_stream
-    INTO v_seen FROM event_log.events WHERE event_id = ANY (v_ids);
+  SELECT count(*) AS n, min(e.stream_revision) AS first_rev, max(e.stream_revision) AS last_rev,
+         bool_and(e.stream_id = p_stream) AS same_stream
+    INTO v_seen FROM event_log.events e
+   WHERE e.event_id = ANY (v_ids);
   IF v_seen.n > 0 THEN
     IF v_seen.n = v_count AND v_seen.same_stream AND v_seen.last_rev - v_seen.first_rev = v_count - 1
        AND (p_expected IN ('any', 'stream_exists')
@@ -96,15 +84,34 @@ BEGIN
     RAISE EXCEPTION 'event ids already appended elsewhere in the log' USING ERRCODE = 'VB422';
   END IF;
 
-  INSERT INTO event_log.streams (stream_id, revision) VALUES (p_stream, -1) ON CONFLICT (stream_id) DO NOTHING;
-  SELECT s.revision, s.last_hash INTO v_current, v_hash
-    FROM event_log.streams s WHERE s.stream_id = p_stream FOR UPDATE;
-
-  IF (p_expected = 'no_stream' AND v_current <> -1)
-     OR (p_expected = 'stream_exists' AND v_current = -1)
-     OR (p_expected ~ '^\d+$' AND p_expected::bigint <> v_current) THEN
+  -- Claim the revisions: one statement locks the stream row, checks and advances it. A
+  -- concurrent appender waits on the row lock, then finds the revision moved and fails.
+  IF p_expected = 'no_stream' THEN
+    INSERT INTO event_log.streams AS s (stream_id, revision) VALUES (p_stream, v_count - 1)
+      ON CONFLICT (stream_id) DO NOTHING;
+    v_current := CASE WHEN FOUND THEN -1 END;
+  ELSIF p_expected ~ '^\d+$' THEN
+    UPDATE event_log.streams s SET revision = s.revision + v_count
+     WHERE s.stream_id = p_stream AND s.revision = p_expected::bigint;
+    v_current := CASE WHEN FOUND THEN p_expected::bigint END;
+  ELSE
+    UPDATE event_log.streams s SET revision = s.revision + v_count
+     WHERE s.stream_id = p_stream RETURNING s.revision - v_count INTO v_current;
+    IF v_current IS NULL AND p_expected = 'any' THEN
+      INSERT INTO event_log.streams AS s (stream_id, revision) VALUES (p_stream, v_count - 1)
+        ON CONFLICT (stream_id) DO UPDATE SET revision = s.revision + v_count
+        RETURNING s.revision - v_count INTO v_current;
+    END IF;
+  END IF;
+  IF v_current IS NULL THEN
+    SELECT s.revision INTO v_current FROM event_log.streams s WHERE s.stream_id = p_stream;
     RAISE EXCEPTION 'wrong expected version for stream %', p_stream
-      USING ERRCODE = 'VB409', DETAIL = CASE WHEN v_current = -1 THEN 'no_stream' ELSE v_current::text END;
+      USING ERRCODE = 'VB409', DETAIL = coalesce(v_current::text, 'no_stream');
+  END IF;
+
+  IF v_current >= 0 THEN
+    SELECT e.metadata ->> 'hash' INTO v_hash FROM event_log.events e
+     WHERE e.stream_id = p_stream AND e.stream_revision = v_current;
   END IF;
 
   v_revision := v_current;
@@ -118,8 +125,8 @@ BEGIN
       RETURNING global_position INTO v_position;
   END LOOP;
 
-  UPDATE event_log.streams SET revision = v_revision, last_hash = v_hash WHERE stream_id = p_stream;
-  PERFORM pg_notify('event_log', '');
+  -- No NOTIFY here: it would hold the notify queue lock through the commit's WAL flush and
+  -- serialise every append. The adapter notifies right after commit instead.
   RETURN QUERY SELECT v_revision, pg_current_xact_id(), v_position;
 END
 $$;

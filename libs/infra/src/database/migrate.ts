@@ -56,7 +56,7 @@ export async function migrate(ownerUrl: string, options: { apiPassword?: string 
         applied.push(file.name);
       } catch (error) {
         await client.query('ROLLBACK');
-        throw new Error(`migration ${file.name} failed: ${(error as Error).message}`);
+        throw new Error(`migration ${file.name} failed: ${(error as Error).message}`, { cause: error });
       }
     }
     if (options.apiPassword) {

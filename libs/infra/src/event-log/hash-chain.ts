@@ -15,31 +15,37 @@ function numericText(n: number): string {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
-const byUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+/** jsonb orders object keys by their UTF-8 length first, then bytewise. */
+function jsonbKeyOrder(a: string, b: string): number {
+  const left = Buffer.from(a, 'utf8');
+  const right = Buffer.from(b, 'utf8');
+  return left.length - right.length || Buffer.compare(left, right);
+}
 
 /**
- * The canonical JSON that event_log.canonical_json() renders in SQL (migrations/002): keys
- * sorted bytewise, no white space, strings escaped as JSON.stringify does, numbers as numeric.
+ * The text PostgreSQL renders for a jsonb value (what event_log.event_hash hashes): keys by
+ * length then bytes, ", " between members, ": " after keys, strings escaped as JSON.stringify
+ * does, numbers as numeric renders them.
  */
-export function canonicalJson(value: unknown): string {
+export function jsonbText(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
   if (typeof value === 'number') return numericText(value);
   if (typeof value === 'bigint') return value.toString();
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map(jsonbText).join(', ')}]`;
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => byUtf8(a, b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    entries.sort(([a], [b]) => jsonbKeyOrder(a, b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${jsonbText(v)}`).join(', ')}}`;
   }
   throw new Error(`not JSON: ${typeof value}`);
 }
 
-/** sha-256 over canonical JSON of stream, revision, type, data and metadata without `hash`. */
+/** sha-256 over the jsonb text of stream, revision, type, data and metadata without `hash`. */
 export function eventHash(event: Pick<RecordedEvent, 'streamId' | 'revision' | 'type' | 'data' | 'metadata'>): string {
   const { hash: _hash, ...metadata } = event.metadata;
   const body = { stream: event.streamId, revision: event.revision, type: event.type, data: event.data, metadata };
-  return createHash('sha256').update(canonicalJson(body), 'utf8').digest('hex');
+  return createHash('sha256').update(jsonbText(body), 'utf8').digest('hex');
 }
 
 export type BrokenLink = Readonly<{ stream: string; revision: bigint; reason: 'hash_mismatch' | 'prev_hash_mismatch' }>;

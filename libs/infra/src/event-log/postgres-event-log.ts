@@ -51,6 +51,8 @@ export type PostgresEventLogOptions = Readonly<{ pollIntervalMs?: number; channe
 /** The default event log: one PostgreSQL table, appends through event_log.append(). */
 export class PostgresEventLog implements EventLog {
   private readonly pollIntervalMs: number;
+  private notifying: Promise<void> | undefined;
+  private notifyAgain = false;
 
   constructor(
     private readonly pool: Pool,
@@ -67,6 +69,7 @@ export class PostgresEventLog implements EventLog {
         [stream, String(options.expected), JSON.stringify(payload)],
       );
       const row = rows[0]!;
+      this.wakeSubscribers();
       return {
         nextRevision: BigInt(row.next_revision),
         position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
@@ -80,6 +83,31 @@ export class PostgresEventLog implements EventLog {
       if (pgError.code === 'VB422') throw new DuplicateEventIds(stream);
       throw error;
     }
+  }
+
+  /**
+   * NOTIFY after the append committed, not inside it (inside, it would serialise every commit
+   * on the notify queue lock). Coalesced: at most one in flight, one more if appends came
+   * meanwhile. A lost notification only costs a subscriber its poll interval.
+   */
+  private wakeSubscribers(): void {
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = this.pool
+      .query(`SELECT pg_notify('event_log', '')`)
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => {
+        this.notifying = undefined;
+        if (this.notifyAgain) {
+          this.notifyAgain = false;
+          this.wakeSubscribers();
+        }
+      });
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -154,7 +182,8 @@ export class PostgresEventLog implements EventLog {
     }
   }
 
+  /** Waits for a pending wake-up; the pool itself belongs to the caller. */
   async close(): Promise<void> {
-    // The pool belongs to the caller; nothing of the adapter's own to release.
+    while (this.notifying) await this.notifying;
   }
 }
