@@ -12,7 +12,6 @@ export function appendSteps(
   log: Pick<EventLog, 'append'>,
   settings: BenchSettings,
   batchSize: number,
-  // Lets a caller find the streams one workload wrote (append-variants checks their hashes).
   streamPrefix = 'bench',
 ): Step[] {
   return Array.from({ length: settings.writers }, (_, writer) => {
