@@ -63,6 +63,39 @@ describe('CLI against DATABASE_URL', () => {
     expect(JSON.parse(run.stdout)).toEqual({ url: db.ownerUrl });
   });
 
+  it('projections and skip-event: an operator moves a halted projection past one event, and the log records it', async () => {
+    const boot = JSON.parse((await runCli(['bootstrap', '--company', 'Skip', '--admin-email', 's@s.test', '--json'], env)).stdout);
+    const [first] = (await db.owner.query(
+      `SELECT transaction_id::text AS tx, global_position::text AS gp FROM event_log.events WHERE stream_id = $1 ORDER BY stream_revision`,
+      [`company-${boot.companyId}`],
+    )).rows;
+    // A projection halted just before this company's first event (as the projector leaves it).
+    await db.owner.query(
+      `INSERT INTO projection_checkpoints (name, commit_position, prepare_position, status, last_error) VALUES ('stuck', $1, $2 - 1, 'halted', 'boom')`,
+      [first.tx, first.gp],
+    );
+    expect((await runCli(['skip-event', '--projection', 'stuck'], env)).stderr).toContain('missing --reason');
+    const skipped = await runCli(['skip-event', '--projection', 'stuck', '--reason', 'poison event, fixed by hand', '--json'], env);
+    expect(skipped.code).toBe(0);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ projection: 'stuck', type: 'CompanyRegistered', stream: `company-${boot.companyId}`, revision: '0' });
+    const checkpoint = (await db.owner.query(`SELECT commit_position::text AS c, prepare_position::text AS p FROM projection_checkpoints WHERE name = 'stuck'`)).rows[0];
+    expect(checkpoint).toEqual({ c: first.tx, p: first.gp });
+    const audit = await db.owner.query(`SELECT data, metadata -> 'actor' AS actor FROM event_log.events WHERE stream_id = 'projectorOperations-stuck'`);
+    expect(audit.rows[0].data).toMatchObject({ type: 'CompanyRegistered', reason: 'poison event, fixed by hand' });
+    expect(audit.rows[0].actor).toEqual({ service: 'vibot-cli' });
+    const listed = await runCli(['projections', '--json'], env);
+    expect(JSON.parse(listed.stdout).projections).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'stuck', status: 'halted' })]));
+    // Only a halted projection can be moved by hand.
+    await db.owner.query(`UPDATE projection_checkpoints SET status = 'running' WHERE name = 'stuck'`);
+    expect((await runCli(['skip-event', '--projection', 'stuck', '--reason', 'x'], env)).code).toBe(2);
+  });
+
+  it('refuses EVENTSTORE_CONNECTION_STRING while only the PostgreSQL log exists', async () => {
+    const run = await runCli(['bootstrap', '--company', 'Esdb', '--admin-email', 'e@s.test'], { ...env, EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:2113' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('only the PostgreSQL event log');
+  });
+
   it('bad usage exits 2 with the usage text', async () => {
     const run = await runCli(['bootstrap', '--company', 'NoEmail'], env);
     expect(run.code).toBe(2);

@@ -1,9 +1,11 @@
 import { loadConfig } from '../../../libs/infra/src/config/config';
 import { apiUrlFor } from '../../../libs/infra/src/database/migrate';
+import { refuseUnbuiltEventStore } from '../../../libs/infra/src/database/owner-database';
 import { createApiApp } from './create-api-app';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  refuseUnbuiltEventStore(config);
   const apiDatabaseUrl =
     config.apiDatabaseUrl ?? (config.databaseUrl ? apiUrlFor(config.databaseUrl, config.apiDatabasePassword) : undefined);
   if (apiDatabaseUrl === undefined) {

@@ -14,6 +14,7 @@ export type OwnerDatabase = Readonly<{
  * the data directory (started, or joined when already running). Migrated before use.
  */
 export async function openOwnerDatabase(config: AppConfig, log?: (line: string) => void): Promise<OwnerDatabase> {
+  refuseUnbuiltEventStore(config);
   let ownerUrl = config.databaseUrl;
   let stop = async (): Promise<void> => undefined;
   if (!ownerUrl) {
@@ -35,4 +36,11 @@ export async function openOwnerDatabase(config: AppConfig, log?: (line: string) 
     embedded: !config.databaseUrl,
     stop,
   };
+}
+
+/** The EventStoreDB adapter is not built yet: refuse its setting loudly rather than ignore it. */
+export function refuseUnbuiltEventStore(config: AppConfig): void {
+  if (config.eventStoreConnectionString) {
+    throw new Error('EVENTSTORE_CONNECTION_STRING is set, but this build has only the PostgreSQL event log; unset it');
+  }
 }
