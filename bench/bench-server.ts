@@ -1,4 +1,5 @@
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createPool } from '../libs/infra/src/database/database';
 import type { BenchDatabase } from './bench-database';
 import type { BenchSettings } from './bench-settings';
 import { measure, type Measurement, type Step } from './measure';
@@ -9,8 +10,8 @@ export type BenchPools = Readonly<{ api: Pool; owner: Pool; close: () => Promise
 
 /** A pool slot per writer plus headroom, as the API login (as the service appends) and as owner. */
 export function openPools(database: BenchDatabase, settings: BenchSettings): BenchPools {
-  const api = new Pool({ connectionString: database.apiUrl, max: settings.writers + 2 });
-  const owner = new Pool({ connectionString: database.ownerUrl, max: settings.writers + 2 });
+  const api = createPool(database.apiUrl, { max: settings.writers + 2 });
+  const owner = createPool(database.ownerUrl, { max: settings.writers + 2 });
   // pool.end() resolves before its sockets close; stopping PostgreSQL then terminates them,
   // which an idle client reports as a pool error that would otherwise crash the process.
   let closing = false;

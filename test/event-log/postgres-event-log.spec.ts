@@ -1,4 +1,5 @@
-import { Client, Pool } from 'pg';
+import { Client, type Pool } from 'pg';
+import { createPool } from '../../libs/infra/src/database/database';
 import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { anEvent } from './event-fixtures';
@@ -11,7 +12,7 @@ const held: Client[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   // Appends go through the API's own login, as in production.
-  apiPool = new Pool({ connectionString: db.apiUrl, max: 60 });
+  apiPool = createPool(db.apiUrl, { max: 60 });
 });
 
 afterAll(async () => {

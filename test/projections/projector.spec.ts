@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { Pool } from 'pg';
 import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
 import { readCheckpoint } from '../../libs/infra/src/projections/checkpoints';
 import { startProjector, type Projector } from '../../libs/infra/src/projections/projector';
 import type { Projection } from '../../libs/infra/src/projections/projection';
-import { createDb } from '../../libs/infra/src/database/database';
+import { createDb, createPool } from '../../libs/infra/src/database/database';
 import { metricsRegistry } from '../../libs/infra/src/observability/metrics';
 import { aStream, anEvent, events } from '../event-log/event-fixtures';
 import { appendHistory, simulateCompany } from '../support/company-history';
@@ -139,7 +138,7 @@ describe('projector', () => {
     await log.append(aStream(name), events(2), { expected: 'no_stream' });
     const { moveCheckpoint, openCheckpoint } = await import('../../libs/infra/src/projections/checkpoints');
     const { asService } = await import('../../libs/infra/src/database/database');
-    const kdb = createDb(new Pool({ connectionString: db.ownerUrl, max: 2 }));
+    const kdb = createDb(createPool(db.ownerUrl, { max: 2 }));
     try {
       const opened = await openCheckpoint(kdb, name);
       const [a, b] = await log.readStream((await log.readAll({ after: opened.position, limit: 1 }))[0]!.streamId);

@@ -20,7 +20,17 @@ export async function waitForProjection(owner: Pool, _log?: EventLog, name = 'co
   for (;;) {
     const checkpoint = await readCheckpoint(db, name);
     if (checkpoint && comparePositions(checkpoint.position, target) >= 0) return checkpoint;
-    if (Date.now() > deadline) throw new Error(`projection ${name} did not reach the last event in ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      // Readers stop below the oldest open transaction in the cluster: say which ones are open.
+      const open = await owner.query(
+        `SELECT datname, usename, state, now() - xact_start AS open_for, backend_xid::text, backend_xmin::text, left(query, 120) AS query
+           FROM pg_stat_activity WHERE xact_start IS NOT NULL AND pid <> pg_backend_pid() ORDER BY xact_start`,
+      );
+      throw new Error(
+        `projection ${name} did not reach the last event in ${timeoutMs} ms; checkpoint ${JSON.stringify(checkpoint, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}, ` +
+          `target ${target.commit}/${target.prepare}; open transactions:\n${JSON.stringify(open.rows, null, 1)}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
 }

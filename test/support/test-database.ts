@@ -30,6 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   const ownerUrl = url.toString();
   const owner = new Pool({ connectionString: ownerUrl, max: 10 });
+  owner.on('error', () => undefined);
   return {
     name,
     ownerUrl,

@@ -5,8 +5,15 @@ import type { Database } from './schema';
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
 
+/**
+ * A pool that survives its server going away: an idle client's error (a restart, or the
+ * embedded PostgreSQL stopping while pool.end() still closes sockets) must not crash the
+ * process; the next query reconnects or fails on its own. Add a listener to log them.
+ */
 export function createPool(connectionString: string, options: PoolConfig = {}): Pool {
-  return new Pool({ connectionString, max: 10, ...options });
+  const pool = new Pool({ connectionString, max: 10, ...options });
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 export function createDb(pool: Pool): Db {

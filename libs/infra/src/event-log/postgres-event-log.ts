@@ -162,6 +162,9 @@ export class PostgresEventLog implements EventLog {
     let position = options.after ?? START;
     const batchSize = options.batchSize ?? 500;
     const listener: PoolClient = await this.pool.connect();
+    // Held for the whole subscription: a dropped connection surfaces as the next query's error.
+    const ignore = (): void => undefined;
+    listener.on('error', ignore);
     const wake = await wakeOnNotify(listener, 'event_log', options.signal);
     try {
       while (!options.signal?.aborted) {
@@ -178,6 +181,7 @@ export class PostgresEventLog implements EventLog {
       }
     } finally {
       await wake.stop();
+      listener.off('error', ignore);
       listener.release();
     }
   }

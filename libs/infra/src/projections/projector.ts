@@ -89,6 +89,8 @@ async function runProjection(projection: Projection, ctx: RunContext): Promise<v
   const { name } = projection;
   const logger = ctx.logger ?? quiet;
   const lockClient = await ctx.ownerPool.connect();
+  const ignore = (): void => undefined;
+  lockClient.on('error', ignore);
   try {
     if (!(await acquireLock(lockClient, name, ctx))) return;
     projectionActive.set({ projection: name }, 1);
@@ -125,6 +127,7 @@ async function runProjection(projection: Projection, ctx: RunContext): Promise<v
   } finally {
     projectionActive.set({ projection: name }, 0);
     await lockClient.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, name]).catch(() => undefined);
+    lockClient.off('error', ignore);
     lockClient.release();
   }
 }
