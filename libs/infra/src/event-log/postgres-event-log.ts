@@ -23,12 +23,14 @@ type EventRow = {
   type: string;
   data: unknown;
   metadata: EventMetadata;
-  transaction_id: string;
+  tx_id: string;
   created_at: Date;
 };
 
-const COLUMNS = `global_position, stream_id, stream_revision, event_id, type, data, metadata,
-  transaction_id::text AS transaction_id, created_at`;
+// Output names differ from the table's columns on purpose: an ORDER BY name resolves to an
+// output column first, and ordering by the *text* of a transaction id puts '1230' before '806'.
+const COLUMNS = `e.global_position, e.stream_id, e.stream_revision, e.event_id, e.type, e.data, e.metadata,
+  e.transaction_id::text AS tx_id, e.created_at`;
 
 /** Only below this transaction id can no more events appear; readers never look past it. */
 const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
@@ -41,7 +43,7 @@ function toRecorded(row: EventRow): RecordedEvent {
     metadata: row.metadata,
     streamId: row.stream_id,
     revision: BigInt(row.stream_revision),
-    position: { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) },
+    position: { commit: BigInt(row.tx_id), prepare: BigInt(row.global_position) },
     createdAt: row.created_at.toISOString(),
   };
 }
@@ -114,9 +116,9 @@ export class PostgresEventLog implements EventLog {
     const backwards = options.direction === 'backwards';
     const from = options.from ?? (backwards ? BigInt(Number.MAX_SAFE_INTEGER) : 0n);
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM event_log.events
-        WHERE stream_id = $1 AND stream_revision ${backwards ? '<=' : '>='} $2
-        ORDER BY stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      `SELECT ${COLUMNS} FROM event_log.events e
+        WHERE e.stream_id = $1 AND e.stream_revision ${backwards ? '<=' : '>='} $2
+        ORDER BY e.stream_revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
       [stream, from.toString(), options.limit ?? null],
     );
     return rows.map(toRecorded);
@@ -125,23 +127,23 @@ export class PostgresEventLog implements EventLog {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     const after = options.after ?? START;
     const { rows } = await this.pool.query<EventRow>(
-      `SELECT ${COLUMNS} FROM event_log.events
-        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-          AND transaction_id < ${HORIZON}
-        ORDER BY transaction_id, global_position LIMIT $3`,
+      `SELECT ${COLUMNS} FROM event_log.events e
+        WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+          AND e.transaction_id < ${HORIZON}
+        ORDER BY e.transaction_id, e.global_position LIMIT $3`,
       [after.commit.toString(), after.prepare.toString(), options.limit ?? 1000],
     );
     return rows.map(toRecorded);
   }
 
   async headPosition(): Promise<Position> {
-    const { rows } = await this.pool.query<{ transaction_id: string; global_position: string }>(
-      `SELECT transaction_id::text AS transaction_id, global_position FROM event_log.events
-        WHERE transaction_id < ${HORIZON}
-        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    const { rows } = await this.pool.query<{ tx_id: string; global_position: string }>(
+      `SELECT e.transaction_id::text AS tx_id, e.global_position FROM event_log.events e
+        WHERE e.transaction_id < ${HORIZON}
+        ORDER BY e.transaction_id DESC, e.global_position DESC LIMIT 1`,
     );
     const row = rows[0];
-    return row ? { commit: BigInt(row.transaction_id), prepare: BigInt(row.global_position) } : START;
+    return row ? { commit: BigInt(row.tx_id), prepare: BigInt(row.global_position) } : START;
   }
 
   /**
