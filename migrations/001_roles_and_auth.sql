@@ -45,12 +45,17 @@ BEGIN
 END $$;
 
 -- The company of the caller, from the verified token; anything that is not a uuid is no company.
-CREATE OR REPLACE FUNCTION public.current_company_id() RETURNS uuid
-  LANGUAGE sql STABLE
-  SET search_path = pg_catalog, pg_temp
-  AS $$
-    SELECT CASE WHEN c ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN c::uuid END
-    FROM (SELECT auth.jwt() ->> 'company_id' AS c) AS claim
-  $$;
+DO $$
+BEGIN
+  IF to_regprocedure('public.current_company_id()') IS NULL THEN
+    CREATE FUNCTION public.current_company_id() RETURNS uuid
+      LANGUAGE sql STABLE
+      SET search_path = pg_catalog, pg_temp
+      AS $f$
+        SELECT CASE WHEN c ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN c::uuid END
+        FROM (SELECT auth.jwt() ->> 'company_id' AS c) AS claim
+      $f$;
+  END IF;
+END $$;
 
 GRANT EXECUTE ON FUNCTION auth.jwt(), auth.uid(), public.current_company_id() TO anon, authenticated, service_role;

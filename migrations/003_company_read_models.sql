@@ -65,17 +65,23 @@ CREATE TABLE public.entity_revisions (
 );
 CREATE INDEX IF NOT EXISTS idx_entity_revisions_company_id ON public.entity_revisions(company_id);
 
-CREATE OR REPLACE FUNCTION public.has_role(p_code text) RETURNS boolean
-  LANGUAGE sql STABLE SECURITY DEFINER
-  SET search_path = pg_catalog, pg_temp
-  AS $$
-    SELECT EXISTS (
-      SELECT 1 FROM public.user_roles ur JOIN public.roles r ON r.id = ur.role_id
-       WHERE ur.user_id = auth.uid()
-         AND ur.company_id = public.current_company_id()
-         AND r.company_id = ur.company_id
-         AND r.code = p_code)
-  $$;
+-- Created only if missing (a Supabase project may bring its own); ours reads the assignments.
+DO $$
+BEGIN
+  IF to_regprocedure('public.has_role(text)') IS NULL THEN
+    CREATE FUNCTION public.has_role(p_code text) RETURNS boolean
+      LANGUAGE sql STABLE SECURITY DEFINER
+      SET search_path = pg_catalog, pg_temp
+      AS $f$
+        SELECT EXISTS (
+          SELECT 1 FROM public.user_roles ur JOIN public.roles r ON r.id = ur.role_id
+           WHERE ur.user_id = auth.uid()
+             AND ur.company_id = public.current_company_id()
+             AND r.company_id = ur.company_id
+             AND r.code = p_code)
+      $f$;
+  END IF;
+END $$;
 REVOKE ALL ON FUNCTION public.has_role(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION public.has_role(text) TO anon, authenticated, service_role;
 
