@@ -1,7 +1,11 @@
 import { chmodSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { companyDecider, companyStreamName } from '../../libs/domain/src';
+import { handleCommand } from '../../libs/infra/src/commands/handle-command';
+import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
 import { tokenVerifier } from '../../libs/infra/src/auth/tokens';
 import { loadConfig } from '../../libs/infra/src/config/config';
 import { freePort } from '../support/free-port';
@@ -88,6 +92,34 @@ describe('CLI against DATABASE_URL', () => {
     // Only a halted projection can be moved by hand.
     await db.owner.query(`UPDATE projection_checkpoints SET status = 'running' WHERE name = 'stuck'`);
     expect((await runCli(['skip-event', '--projection', 'stuck', '--reason', 'x'], env)).code).toBe(2);
+  });
+
+  it('grant and revoke: break-glass role changes recorded with the operator CLI as actor and the reason', async () => {
+    const boot = JSON.parse((await runCli(['bootstrap', '--company', 'Glass', '--admin-email', 'g@g.test', '--json'], env)).stdout);
+    const userId = randomUUID();
+    const log = new PostgresEventLog(db.owner);
+    const service = { kind: 'service', service: 'test' } as const;
+    const now = new Date().toISOString();
+    await handleCommand(log, companyDecider, companyStreamName(boot.companyId),
+      { type: 'RegisterUser', data: { userId, email: 'second@g.test' }, metadata: { actor: service, now } },
+      { commandId: randomUUID(), correlationId: randomUUID(), actor: service, now, tenant: { companyId: boot.companyId } });
+    const granted = await runCli(['grant', '--user', userId, '--role', 'Vibot.admin', '--reason', 'on-call break-glass', '--json'], env);
+    expect(granted.code).toBe(0);
+    expect(JSON.parse(granted.stdout)).toMatchObject({ userId, role: 'Vibot.admin', action: 'grant' });
+    const revoked = await runCli(['revoke', '--user', userId, '--role', 'Vibot.admin', '--reason', 'incident closed', '--json'], env);
+    expect(revoked.code).toBe(0);
+    const { rows } = await db.owner.query(
+      `SELECT type, data ->> 'reason' AS reason, metadata -> 'actor' AS actor FROM event_log.events
+        WHERE stream_id = $1 AND type IN ('RoleGranted', 'RoleRevoked') AND data ->> 'userId' = $2 ORDER BY stream_revision`,
+      [`company-${boot.companyId}`, userId],
+    );
+    expect(rows).toEqual([
+      { type: 'RoleGranted', reason: 'on-call break-glass', actor: { service: 'vibot-cli' } },
+      { type: 'RoleRevoked', reason: 'incident closed', actor: { service: 'vibot-cli' } },
+    ]);
+    const unknown = await runCli(['grant', '--user', userId, '--role', 'nope', '--reason', 'x'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no role nope');
   });
 
   it('refuses EVENTSTORE_CONNECTION_STRING while only the PostgreSQL log exists', async () => {

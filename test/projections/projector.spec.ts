@@ -88,6 +88,22 @@ describe('projector', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('never splits one append across projector transactions, even beyond the batch size', async () => {
+    const name = `whole${randomUUID().slice(0, 8)}`;
+    await log.append(`${name}-1`, events(2), { expected: 'no_stream' });
+    await log.append(`${name}-2`, events(7), { expected: 'no_stream' });
+    await log.append(`${name}-3`, events(2), { expected: 'no_stream' });
+    start({ projections: [recorder(name)], batchSize: 3 });
+    await waitForProjection(db.owner, log, name);
+    const { rows } = await db.owner.query(
+      `SELECT count(DISTINCT a.tx)::int AS transactions FROM public.test_applied a
+         JOIN event_log.events e ON e.event_id = a.event_id WHERE a.projection = $1 AND e.stream_id = $2`,
+      [name, `${name}-2`],
+    );
+    expect(rows[0].transactions).toBe(1);
+    expect(await applied(name)).toHaveLength(11);
+  });
+
   it('a failing handler is retried, then its projection halts at that event and reports it; nothing is skipped', async () => {
     const name = `halt${randomUUID().slice(0, 8)}`;
     const stream = `${name}-1`;

@@ -35,7 +35,8 @@ async function asActor<T>(client: ClientBase, actor: Actor, role: string, work: 
 export async function rlsViolations(client: ClientBase, reads: readonly Expectation[], writes: readonly WriteProbe[]): Promise<string[]> {
   const violations: string[] = [];
   for (const { actor, table, visible } of reads) {
-    const idColumn = table === 'user_roles' ? `user_id || '/' || role_id` : table === 'entity_revisions' ? 'entity_id' : 'id';
+    const idColumn =
+      { user_roles: `user_id || '/' || role_id`, entity_revisions: 'entity_id', permission_change_request_details: 'request_id' }[table] ?? 'id';
     const outcome = await asActor(client, actor, actor.role, async () =>
       (await client.query<{ id: string }>(`SELECT ${idColumn} AS id FROM public.${table}`)).rows.map((r) => r.id),
     );

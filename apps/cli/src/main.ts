@@ -7,6 +7,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
   bootstrap --company <name> --admin-email <email>   create a company, its Vibot.admin role and first admin; prints a token
   token --user <id> [--ttl 1h]                       mint a token for an existing user (local use)
   db-url                                             the service's database connection string
+  grant --user <id> --role <code> --reason <text>    break-glass: grant a role directly (recorded, service actor)
+  revoke --user <id> --role <code> --reason <text>   break-glass: revoke a role directly
   projections                                        checkpoints, status and lag of every projection
   skip-event --projection <name> --reason <text>     move a halted projection past the event it cannot apply
   every command takes --json for machine-readable output on stdout`;
@@ -23,6 +25,7 @@ async function main(argv: string[]): Promise<void> {
       ttl: { type: 'string' },
       projection: { type: 'string' },
       reason: { type: 'string' },
+      role: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -37,6 +40,9 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./mint-user-token')).mintUserToken(config, values);
     case 'db-url':
       return (await import('./database-url')).printDatabaseUrl(config, values);
+    case 'grant':
+    case 'revoke':
+      return (await import('./grant-or-revoke')).grantOrRevoke(config, positionals[0] as 'grant' | 'revoke', values);
     case 'projections':
       return (await import('./projection-operations')).listProjections(config, values);
     case 'skip-event':

@@ -5,6 +5,7 @@ import { createPool } from '../../../libs/infra/src/database/database';
 import { openOwnerDatabase } from '../../../libs/infra/src/database/owner-database';
 import { PostgresEventLog } from '../../../libs/infra/src/event-log/postgres-event-log';
 import { startProjector } from '../../../libs/infra/src/projections/projector';
+import { startExpiryScheduler } from '../../../libs/infra/src/scheduling/request-expiry';
 
 /** `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, the projector and the API. */
 export async function startService(config: AppConfig): Promise<void> {
@@ -19,6 +20,12 @@ export async function startService(config: AppConfig): Promise<void> {
     batchSize: config.projector.batchSize,
     maxRetries: config.projector.maxRetries,
     logger: logger.child({ app: 'projector' }),
+  });
+  const expiry = startExpiryScheduler({
+    ownerPool: owner,
+    log: new PostgresEventLog(owner),
+    intervalMs: config.requestExpiryIntervalMs,
+    logger: logger.child({ app: 'request-expiry' }),
   });
   const app = await createApiApp({ config, apiDatabaseUrl: database.apiUrl });
   await app.listen(config.port, config.host);
@@ -40,6 +47,7 @@ export async function startService(config: AppConfig): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     await app.close();
+    await expiry.stop();
     await projector.stop();
     await owner.end();
     await database.stop();

@@ -4,6 +4,7 @@ import { createPool } from '../../../libs/infra/src/database/database';
 import { openOwnerDatabase } from '../../../libs/infra/src/database/owner-database';
 import { PostgresEventLog } from '../../../libs/infra/src/event-log/postgres-event-log';
 import { startProjector } from '../../../libs/infra/src/projections/projector';
+import { startExpiryScheduler } from '../../../libs/infra/src/scheduling/request-expiry';
 
 /** `npm run start:projector`: the projector alone (production runs it beside the API). */
 async function main(): Promise<void> {
@@ -20,9 +21,12 @@ async function main(): Promise<void> {
     maxRetries: config.projector.maxRetries,
     logger,
   });
+  // The projector process also runs the request-expiry scheduler (one active per cluster).
+  const expiry = startExpiryScheduler({ ownerPool: pool, log, intervalMs: config.requestExpiryIntervalMs, logger });
   logger.info('projector started');
   const shutdown = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'projector stopping');
+    await expiry.stop();
     await projector.stop();
     await pool.end();
     await database.stop();

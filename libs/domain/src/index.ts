@@ -24,6 +24,32 @@ export type {
   RevokeRole,
   UpdateRole,
 } from './company/commands';
+export type {
+  ApproveRequest,
+  CancelRequest,
+  ExpireRequest,
+  PermissionRequestCommand,
+  RejectRequest,
+  RequestPermissionChange,
+} from './company/request-commands';
+export {
+  type ApprovalStep,
+  type ApprovalStepStatus,
+  isPermissionRequestEvent,
+  type PermissionChangeApproved,
+  type PermissionChangeCancelled,
+  type PermissionChangeExpired,
+  type PermissionChangeRejected,
+  type PermissionChangeRequested,
+  type PermissionChangeStepApproved,
+  PERMISSION_REQUEST_EVENT_TYPES,
+  type PermissionRequestEvent,
+  type PermissionRequestEventType,
+  type RoleDiff,
+} from './company/request-events';
+export type { RequestMap, RequestState, RequestStatus } from './company/request-state';
+export { approvalChainFor, currentStep, eligibleApprovers } from './company/approval-flow';
+export { DEFAULT_REQUEST_TTL_DAYS, MAX_REQUEST_TTL_DAYS } from './company/request-rules';
 export {
   type CompanyEvent,
   type CompanyEventType,

@@ -1,4 +1,5 @@
 import type { Command } from '../shared/decider';
+import type { PermissionRequestCommand } from './request-commands';
 
 // Inputs are unvalidated strings: the decider owns every business rule, so
 // transport-level DTO validation is a convenience, not a guarantee.
@@ -60,6 +61,7 @@ export type CompanyCommand =
   | UpdateRole
   | DeleteRole
   | GrantRole
-  | RevokeRole;
+  | RevokeRole
+  | PermissionRequestCommand;
 
 export type CompanyCommandType = CompanyCommand['type'];

@@ -47,6 +47,7 @@ export function registerCompany(command: RegisterCompany, state: CompanyState): 
         roleCode: ADMIN_ROLE_CODE,
         grantedAt: now,
         reason: 'bootstrap',
+        requestId: null,
       },
     },
   ];

@@ -6,8 +6,8 @@ import { normalizeReason } from './input-rules';
 import { ADMIN_ROLE_CODE, countHolders, requireRole } from './role-rules';
 import type { CompanyState, RegisteredCompany } from './state';
 
-// Grants are limited to operator tooling until the approval workflow exists;
-// letting admins self-serve now would bypass that future review step.
+// Direct grants are limited to operator tooling; people go through
+// RequestPermissionChange so that every change they make is reviewed.
 
 function requireUser(company: RegisteredCompany, userId: string): void {
   if (!company.users.has(userId)) throw new NotFound('user_not_found', 'User not found', { userId });
@@ -33,6 +33,8 @@ export function grantRole(command: GrantRole, state: CompanyState): readonly Rol
         roleCode: role.code,
         grantedAt: command.metadata.now,
         reason,
+        // Operator grants bypass the request workflow by design.
+        requestId: null,
       },
     },
   ];
@@ -62,6 +64,7 @@ export function revokeRole(command: RevokeRole, state: CompanyState): readonly R
         roleCode: role.code,
         revokedAt: command.metadata.now,
         reason,
+        requestId: null,
       },
     },
   ];

@@ -2,13 +2,17 @@ import { assertNever, type Decider } from '../shared/decider';
 import type { CompanyCommand } from './commands';
 import { registerCompany, registerUser } from './decide-company';
 import { grantRole, revokeRole } from './decide-grants';
+import { approveRequest, rejectRequest } from './decide-request-decisions';
+import { cancelRequest, expireRequest, requestPermissionChange } from './decide-requests';
 import { defineRole, deleteRole, updateRole } from './decide-roles';
 import type { CompanyEvent } from './events';
 import { type CompanyState, evolveCompany, initialCompanyState } from './state';
 
 // One stream per company: unique codes, the project-role limit, "no deleting an
-// assigned role" and "only admins act" all span users and roles together, so
-// they need a single consistency boundary.
+// assigned role", "only admins act" and "never without an admin" all span users
+// and roles together, so they need a single consistency boundary. Permission
+// requests live here too: their final approval and the role changes it causes
+// must be one append, checked against the same last-admin rule.
 export const companyStreamName = (companyId: string): string => `company-${companyId}`;
 
 export function decideCompany(command: CompanyCommand, state: CompanyState): readonly CompanyEvent[] {
@@ -27,6 +31,16 @@ export function decideCompany(command: CompanyCommand, state: CompanyState): rea
       return grantRole(command, state);
     case 'RevokeRole':
       return revokeRole(command, state);
+    case 'RequestPermissionChange':
+      return requestPermissionChange(command, state);
+    case 'ApproveRequest':
+      return approveRequest(command, state);
+    case 'RejectRequest':
+      return rejectRequest(command, state);
+    case 'CancelRequest':
+      return cancelRequest(command, state);
+    case 'ExpireRequest':
+      return expireRequest(command, state);
     default:
       return assertNever(command);
   }

@@ -1,4 +1,5 @@
 import type { Event } from '../shared/decider';
+import { PERMISSION_REQUEST_EVENT_TYPES, type PermissionRequestEvent } from './request-events';
 
 // A template literal keeps scope a plain JSON string while letting the
 // compiler reject values that skipped validation.
@@ -40,14 +41,32 @@ export type RoleDeleted = Event<
   { roleId: string; companyId: string; code: string; deletedAt: string }
 >;
 
+// requestId links a grant to the approved request that caused it (null for
+// bootstrap and operator grants), so the audit trail can explain every change.
 export type RoleGranted = Event<
   'RoleGranted',
-  { userId: string; roleId: string; companyId: string; roleCode: string; grantedAt: string; reason: string | null }
+  {
+    userId: string;
+    roleId: string;
+    companyId: string;
+    roleCode: string;
+    grantedAt: string;
+    reason: string | null;
+    requestId: string | null;
+  }
 >;
 
 export type RoleRevoked = Event<
   'RoleRevoked',
-  { userId: string; roleId: string; companyId: string; roleCode: string; revokedAt: string; reason: string | null }
+  {
+    userId: string;
+    roleId: string;
+    companyId: string;
+    roleCode: string;
+    revokedAt: string;
+    reason: string | null;
+    requestId: string | null;
+  }
 >;
 
 export type CompanyEvent =
@@ -57,7 +76,8 @@ export type CompanyEvent =
   | RoleUpdated
   | RoleDeleted
   | RoleGranted
-  | RoleRevoked;
+  | RoleRevoked
+  | PermissionRequestEvent;
 
 export type CompanyEventType = CompanyEvent['type'];
 
@@ -71,6 +91,7 @@ export const COMPANY_EVENT_TYPES: readonly CompanyEventType[] = [
   'RoleDeleted',
   'RoleGranted',
   'RoleRevoked',
+  ...PERMISSION_REQUEST_EVENT_TYPES,
 ];
 
 export function isCompanyEventType(type: string): type is CompanyEventType {

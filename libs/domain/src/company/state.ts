@@ -1,5 +1,6 @@
 import { assertNever } from '../shared/decider';
 import type { CompanyEvent, RoleScope } from './events';
+import { evolveRequests, type RequestMap } from './request-state';
 
 export type UserState = Readonly<{ userId: string; email: string; displayName: string | null }>;
 
@@ -27,6 +28,8 @@ export type RegisteredCompany = Readonly<{
   assignments: ReadonlyMap<string, ReadonlySet<string>>;
   /** Ids of deleted roles, kept so an id is never reused for a different role. */
   retiredRoleIds: ReadonlySet<string>;
+  /** Permission-change requests by id, decided ones included (they are final, and ids are never reused). */
+  requests: RequestMap;
 }>;
 
 export type CompanyState = AbsentCompany | RegisteredCompany;
@@ -110,6 +113,13 @@ function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): Regist
       const held = withoutMember(state.assignments.get(userId), roleId);
       return { ...state, assignments: withEntry(state.assignments, userId, held) };
     }
+    case 'PermissionChangeRequested':
+    case 'PermissionChangeStepApproved':
+    case 'PermissionChangeApproved':
+    case 'PermissionChangeRejected':
+    case 'PermissionChangeCancelled':
+    case 'PermissionChangeExpired':
+      return { ...state, requests: evolveRequests(state.requests, event) };
     default:
       return assertNever(event);
   }
@@ -126,5 +136,6 @@ export function evolveCompany(state: CompanyState, event: CompanyEvent): Company
     roles: new Map(),
     assignments: new Map(),
     retiredRoleIds: new Set(),
+    requests: new Map(),
   };
 }

@@ -77,14 +77,28 @@ export const roleDeleted = (roleId: string, code: string): CompanyEvent => ({
   data: { roleId, companyId: COMPANY_ID, code, deletedAt: NOW },
 });
 
-export const roleGranted = (userId: string, roleId: string, roleCode: string, reason: string | null = 'needed'): CompanyEvent => ({
+export const roleGranted = (
+  userId: string,
+  roleId: string,
+  roleCode: string,
+  reason: string | null = 'needed',
+  requestId: string | null = null,
+  at: string = NOW,
+): CompanyEvent => ({
   type: 'RoleGranted',
-  data: { userId, roleId, companyId: COMPANY_ID, roleCode, grantedAt: NOW, reason },
+  data: { userId, roleId, companyId: COMPANY_ID, roleCode, grantedAt: at, reason, requestId },
 });
 
-export const roleRevoked = (userId: string, roleId: string, roleCode: string, reason: string | null = 'done'): CompanyEvent => ({
+export const roleRevoked = (
+  userId: string,
+  roleId: string,
+  roleCode: string,
+  reason: string | null = 'done',
+  requestId: string | null = null,
+  at: string = NOW,
+): CompanyEvent => ({
   type: 'RoleRevoked',
-  data: { userId, roleId, companyId: COMPANY_ID, roleCode, revokedAt: NOW, reason },
+  data: { userId, roleId, companyId: COMPANY_ID, roleCode, revokedAt: at, reason, requestId },
 });
 
 /** Exactly what RegisterCompany emits for the default fixture company. */

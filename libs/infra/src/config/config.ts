@@ -23,6 +23,7 @@ export type AppConfig = Readonly<{
   logLevel: string;
   projector: Readonly<{ batchSize: number; pollIntervalMs: number; maxRetries: number }>;
   minPositionWaitMs: number;
+  requestExpiryIntervalMs: number;
   eventStoreConnectionString: string | undefined;
 }>;
 
@@ -70,6 +71,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxRetries: integer(env, 'PROJECTOR_MAX_RETRIES', 5),
     },
     minPositionWaitMs: integer(env, 'MIN_POSITION_WAIT_MS', 5000),
+    requestExpiryIntervalMs: integer(env, 'REQUEST_EXPIRY_INTERVAL_MS', 30_000),
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
   };
 }

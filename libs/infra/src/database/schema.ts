@@ -57,6 +57,28 @@ export interface ProjectionCheckpointsTable {
   updated_at: Timestamp;
 }
 
+export interface PermissionChangeRequestsTable {
+  id: Generated<string>;
+  company_id: string;
+  requester_id: string;
+  target_user_id: string;
+  /** jsonb: written as JSON text, read back parsed. */
+  diff: ColumnType<{ grant: string[]; revoke: string[] }, string, string>;
+  status: Generated<string>;
+  approval_flow: ColumnType<unknown[], string, string | RawBuilder<unknown>>;
+  decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  decision_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface PermissionChangeRequestDetailsTable {
+  request_id: string;
+  company_id: string;
+  reason: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
+  decision_reason: string | null;
+}
+
 export interface IdempotencyKeysTable {
   user_id: string;
   key: string;
@@ -73,6 +95,8 @@ export interface Database {
   user_roles: UserRolesTable;
   entity_revisions: EntityRevisionsTable;
   projection_checkpoints: ProjectionCheckpointsTable;
+  permission_change_requests: PermissionChangeRequestsTable;
+  permission_change_request_details: PermissionChangeRequestDetailsTable;
   'api.idempotency_keys': IdempotencyKeysTable;
 }
 
@@ -80,3 +104,4 @@ export type CompanyRow = Selectable<CompaniesTable>;
 export type UserRow = Selectable<UsersTable>;
 export type RoleRow = Selectable<RolesTable>;
 export type UserRoleRow = Selectable<UserRolesTable>;
+export type PermissionChangeRequestRow = Selectable<PermissionChangeRequestsTable>;

@@ -136,6 +136,16 @@ export class PostgresEventLog implements EventLog {
     return rows.map(toRecorded);
   }
 
+  private async restOfTransaction(last: Position): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT ${COLUMNS} FROM event_log.events e
+        WHERE e.transaction_id = $1::text::xid8 AND e.global_position > $2::bigint
+        ORDER BY e.global_position`,
+      [last.commit.toString(), last.prepare.toString()],
+    );
+    return rows.map(toRecorded);
+  }
+
   async headPosition(): Promise<Position> {
     const { rows } = await this.pool.query<{ tx_id: string; global_position: string }>(
       `SELECT e.transaction_id::text AS tx_id, e.global_position FROM event_log.events e
@@ -172,6 +182,8 @@ export class PostgresEventLog implements EventLog {
       while (!options.signal?.aborted) {
         wake.reset();
         const batch = await this.readAll({ after: position, limit: batchSize });
+        // Never end a batch inside a transaction: one append's events arrive together.
+        if (batch.length === batchSize) batch.push(...(await this.restOfTransaction(batch[batch.length - 1]!.position)));
         for (const event of batch) {
           yield event;
           position = event.position;

@@ -1,31 +1,13 @@
-import { sql } from 'kysely';
 import type { CompanyEvent } from '../../../domain/src';
 import { assertNever, COMPANY_EVENT_TYPES } from '../../../domain/src';
 import type { Trx } from '../database/database';
 import type { RecordedEvent } from '../event-log/event-log';
 import { upcast } from '../event-log/upcasters';
+import { bumpRevision } from './entity-revisions';
+import { applyRequestEvent } from './permission-request-projection';
 import type { Projection } from './projection';
 
 const ROLE = 'role';
-
-/** Counts the role's revision once per event: replaying an event again changes nothing. */
-async function bumpRoleRevision(trx: Trx, roleId: string, companyId: string, streamRevision: bigint, first: boolean): Promise<void> {
-  if (first) {
-    await trx
-      .insertInto('entity_revisions')
-      .values({ entity_type: ROLE, entity_id: roleId, company_id: companyId, revision: 1n, stream_revision: streamRevision })
-      .onConflict((oc) => oc.columns(['entity_type', 'entity_id']).doNothing())
-      .execute();
-    return;
-  }
-  await trx
-    .updateTable('entity_revisions')
-    .set({ revision: sql`revision + 1`, stream_revision: streamRevision })
-    .where('entity_type', '=', ROLE)
-    .where('entity_id', '=', roleId)
-    .where('stream_revision', '<', streamRevision.toString())
-    .execute();
-}
 
 async function applyCompanyEvent(trx: Trx, event: CompanyEvent, recorded: RecordedEvent): Promise<void> {
   switch (event.type) {
@@ -54,13 +36,13 @@ async function applyCompanyEvent(trx: Trx, event: CompanyEvent, recorded: Record
         .values({ id: roleId, company_id: companyId, code, name, description, scope, created_at: definedAt, updated_at: definedAt })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
-      await bumpRoleRevision(trx, roleId, companyId, recorded.revision, true);
+      await bumpRevision(trx, { type: ROLE, id: roleId, companyId }, recorded.revision, true);
       return;
     }
     case 'RoleUpdated': {
       const { roleId, companyId, name, description, scope, updatedAt } = event.data;
       await trx.updateTable('roles').set({ name, description, scope, updated_at: updatedAt }).where('id', '=', roleId).execute();
-      await bumpRoleRevision(trx, roleId, companyId, recorded.revision, false);
+      await bumpRevision(trx, { type: ROLE, id: roleId, companyId }, recorded.revision, false);
       return;
     }
     case 'RoleDeleted': {
@@ -81,12 +63,20 @@ async function applyCompanyEvent(trx: Trx, event: CompanyEvent, recorded: Record
       await trx.deleteFrom('user_roles').where('user_id', '=', event.data.userId).where('role_id', '=', event.data.roleId).execute();
       return;
     }
+    case 'PermissionChangeRequested':
+    case 'PermissionChangeStepApproved':
+    case 'PermissionChangeApproved':
+    case 'PermissionChangeRejected':
+    case 'PermissionChangeCancelled':
+    case 'PermissionChangeExpired':
+      await applyRequestEvent(trx, event, recorded.revision);
+      return;
     default:
       assertNever(event);
   }
 }
 
-/** companies, users, roles, user_roles and role revisions, from company-<id> streams. */
+/** companies, users, roles, user_roles, permission requests and revisions, from company-<id> streams. */
 export const companyProjection: Projection = {
   name: 'company',
   handles: new Set<string>(COMPANY_EVENT_TYPES),

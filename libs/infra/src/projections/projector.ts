@@ -101,17 +101,30 @@ async function runProjection(projection: Projection, ctx: RunContext): Promise<v
 
     const events = ctx.log.subscribeAll({ after: position, signal: ctx.signal, batchSize: ctx.batchSize ?? 500 })[Symbol.asyncIterator]();
     let pending = events.next();
+    let carried: RecordedEvent | undefined;
+    const size = ctx.batchSize ?? 500;
     while (!ctx.signal.aborted) {
-      const first = await pending;
-      if (first.done) break;
-      const batch: RecordedEvent[] = [first.value];
-      pending = events.next();
-      // Take whatever the subscription already holds; stop at the first wait for I/O.
-      while (batch.length < (ctx.batchSize ?? 500)) {
+      let head = carried;
+      carried = undefined;
+      if (!head) {
+        const first = await pending;
+        if (first.done) break;
+        head = first.value;
+        pending = events.next();
+      }
+      const batch: RecordedEvent[] = [head];
+      // Take whatever the subscription already holds; stop at the first wait for I/O. The size
+      // limit never cuts inside one transaction: an approval and the role changes it causes
+      // become visible to readers together.
+      for (;;) {
         const next = await Promise.race([pending, nextTurn()]);
         if (next === IDLE || next.done) break;
-        batch.push(next.value);
         pending = events.next();
+        if (batch.length >= size && next.value.position.commit !== batch[batch.length - 1]!.position.commit) {
+          carried = next.value;
+          break;
+        }
+        batch.push(next.value);
       }
       const halted = await applyBatch(projection, batch, position, ctx);
       if (halted) {

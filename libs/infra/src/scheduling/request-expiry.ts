@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Pool, PoolClient } from 'pg';
+import { companyDecider, companyStreamName, isDomainError, type CompanyCommand } from '../../../domain/src';
+import { handleCommand } from '../commands/handle-command';
+import { asService, createDb } from '../database/database';
+import type { EventLog } from '../event-log/event-log';
+import type { ProjectorLogger } from '../projections/projector';
+
+const LOCK = [727_003, 1] as const;
+const ACTOR = { kind: 'service', service: 'request-expiry' } as const;
+
+export type ExpiryScheduler = Readonly<{ stop: () => Promise<void>; runOnce: () => Promise<number> }>;
+
+/**
+ * Records `PermissionChangeExpired` for pending requests past their expiry. Runs in one process
+ * at a time (an advisory lock; others stay idle), finds candidates in the read model and lets the
+ * domain decide: a request decided meanwhile is simply refused and skipped.
+ */
+export function startExpiryScheduler(options: {
+  ownerPool: Pool;
+  log: EventLog;
+  intervalMs?: number;
+  logger?: ProjectorLogger;
+}): ExpiryScheduler {
+  const db = createDb(options.ownerPool);
+  let lockClient: PoolClient | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+
+  const expireDue = async (): Promise<number> => {
+    const due = await asService(db, (trx) =>
+      trx
+        .selectFrom('permission_change_requests as r')
+        .innerJoin('permission_change_request_details as d', 'd.request_id', 'r.id')
+        .select(['r.id', 'r.company_id'])
+        .where('r.status', '=', 'pending')
+        .where('d.expires_at', '<=', sql<Date>`now()`)
+        .limit(100)
+        .execute(),
+    );
+    let expired = 0;
+    for (const request of due) {
+      const now = new Date().toISOString();
+      const commandId = randomUUID();
+      const command = { type: 'ExpireRequest', data: { requestId: request.id }, metadata: { actor: ACTOR, now } } as CompanyCommand;
+      try {
+        await handleCommand(options.log, companyDecider, companyStreamName(request.company_id), command, {
+          commandId, correlationId: commandId, actor: ACTOR, now, tenant: { companyId: request.company_id },
+        });
+        expired++;
+      } catch (error) {
+        if (!isDomainError(error)) throw error;
+      }
+    }
+    return expired;
+  };
+
+  const tick = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      if (!lockClient) {
+        const client = await options.ownerPool.connect();
+        client.on('error', () => undefined);
+        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [...LOCK]);
+        if (rows[0]!.ok) lockClient = client;
+        else client.release();
+      }
+      if (lockClient) {
+        const count = await expireDue();
+        if (count > 0) options.logger?.info({ expired: count }, 'permission change requests expired');
+      }
+    } catch (error) {
+      options.logger?.warn({ err: (error as Error).message }, 'expiry run failed; retrying next tick');
+    }
+    if (!stopped) timer = setTimeout(() => (running = tick()), options.intervalMs ?? 30_000);
+  };
+  running = tick();
+
+  return {
+    runOnce: expireDue,
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      if (lockClient) {
+        await lockClient.query('SELECT pg_advisory_unlock($1, $2)', [...LOCK]).catch(() => undefined);
+        lockClient.release();
+      }
+    },
+  };
+}
