@@ -10,7 +10,7 @@ import type { ProjectorLogger } from '../projections/projector';
 const LOCK = [727_003, 1] as const;
 const ACTOR = { kind: 'service', service: 'request-expiry' } as const;
 
-export type ExpiryScheduler = Readonly<{ stop: () => Promise<void>; runOnce: () => Promise<number> }>;
+export type ExpiryScheduler = Readonly<{ stop: () => Promise<void>; runOnce: () => Promise<number>; isActive: () => boolean }>;
 
 /**
  * Records `PermissionChangeExpired` for pending requests past their expiry. Runs in one process
@@ -80,6 +80,7 @@ export function startExpiryScheduler(options: {
 
   return {
     runOnce: expireDue,
+    isActive: () => lockClient !== undefined,
     stop: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
