@@ -4,11 +4,20 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiApp } from '../../apps/api/src/create-api-app';
-import { companyDecider, companyStreamName, type RegisterCompany } from '../../libs/domain/src';
+import { Client } from 'pg';
+import {
+  companyDecider,
+  type CompanyEvent,
+  companyStreamName,
+  fold,
+  type GrantRole,
+  type RegisterCompany,
+} from '../../libs/domain/src';
 import { mintToken } from '../../libs/infra/src/auth/tokens';
 import { handleCommand } from '../../libs/infra/src/commands/handle-command';
 import { type AppConfig, loadConfig } from '../../libs/infra/src/config/config';
 import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
+import { upcast } from '../../libs/infra/src/event-log/upcasters';
 import { type Projector, startProjector } from '../../libs/infra/src/projections/projector';
 import { waitForProjection } from '../support/projection-wait';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -30,6 +39,8 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
 
 export type Company = Readonly<{ companyId: string; adminUserId: string; adminRoleId: string; adminToken: string }>;
 
+export type Member = Readonly<{ userId: string; token: string }>;
+
 export type ApiWorld = Readonly<{
   db: TestDatabase;
   app: NestFastifyApplication;
@@ -37,6 +48,10 @@ export type ApiWorld = Readonly<{
   /** Bootstraps a company through the domain (service actor), as the CLI does. */
   registerCompany: (name?: string) => Promise<Company>;
   token: (userId: string, companyId: string) => Promise<string>;
+  /** Registers a user through the API (as the company's admin) and mints their token. */
+  member: (company: Company, name: string) => Promise<Member>;
+  /** Grants a role by code as a service actor, as operator tooling does (members cannot grant). */
+  grant: (company: Company, userId: string, roleCode: string) => Promise<void>;
   settled: () => Promise<void>;
   close: () => Promise<void>;
 }>;
@@ -67,12 +82,39 @@ export async function startWorld(env: Record<string, string> = {}): Promise<ApiW
     await waitForProjection(db.owner);
     return { ...ids, adminToken: await token(ids.adminUserId, ids.companyId) };
   };
+  const member = async (company: Company, name: string): Promise<Member> => {
+    const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@example.com`;
+    const answer = await call(app, 'POST', '/v1/users', { token: company.adminToken, body: { email, displayName: name } });
+    if (answer.status !== 201) throw new Error(`registering ${name} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return { userId: answer.body.id, token: await token(answer.body.id, company.companyId) };
+  };
+  const grant = async (company: Company, userId: string, roleCode: string): Promise<void> => {
+    const log = new PostgresEventLog(db.owner);
+    const stream = companyStreamName(company.companyId);
+    // From the log, not the read model: the grant must not depend on the projector being current.
+    const state = fold(companyDecider, (await log.readStream(stream)).map((event) => upcast(event) as CompanyEvent));
+    const role = state.status === 'registered' ? [...state.roles.values()].find((r) => r.code === roleCode) : undefined;
+    if (role === undefined) throw new Error(`no role ${roleCode} in company ${company.companyId}`);
+    const actor = { kind: 'service', service: 'api-test' } as const;
+    const now = new Date().toISOString();
+    const command: GrantRole = { type: 'GrantRole', data: { userId, roleId: role.roleId, reason: 'test set-up' }, metadata: { actor, now } };
+    await handleCommand(log, companyDecider, stream, command, {
+      commandId: randomUUID(),
+      correlationId: randomUUID(),
+      actor,
+      now,
+      tenant: { companyId: company.companyId },
+    });
+    await waitForProjection(db.owner);
+  };
   return {
     db,
     app,
     config,
     registerCompany,
     token,
+    member,
+    grant,
     settled: async () => void (await waitForProjection(db.owner)),
     close: async () => {
       await app.close();
@@ -103,5 +145,51 @@ export async function call(app: NestFastifyApplication, method: string, url: str
 
 export async function countEvents(db: TestDatabase): Promise<number> {
   const { rows } = await db.owner.query<{ n: string }>('SELECT count(*) AS n FROM event_log.events');
+  return Number(rows[0]!.n);
+}
+
+/** has_role(code) in SQL as the API's login under a user's claims, exactly as RLS evaluates it. */
+export async function hasRoleInSql(db: TestDatabase, userId: string, companyId: string, code: string): Promise<boolean> {
+  const client = new Client({ connectionString: db.apiUrl });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const claims = JSON.stringify({ sub: userId, company_id: companyId, role: 'authenticated' });
+    await client.query("SELECT set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [claims]);
+    const { rows } = await client.query<{ held: boolean }>('SELECT has_role($1) AS held', [code]);
+    await client.query('ROLLBACK');
+    return rows[0]!.held;
+  } finally {
+    await client.end();
+  }
+}
+
+export const REQUESTS = '/v1/permission-change-requests';
+
+export type Decision = 'approve' | 'reject' | 'cancel';
+
+/** POST /v1/permission-change-requests with a default reason, so tests state only what matters. */
+export const requestChange = (app: NestFastifyApplication, token: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
+  call(app, 'POST', REQUESTS, { token, body: { reason: 'needed for the test', ...body }, ...(headers ? { headers } : {}) });
+
+export const decide = (
+  app: NestFastifyApplication,
+  token: string,
+  id: string,
+  decision: Decision,
+  body?: Record<string, unknown>,
+  headers?: Record<string, string>,
+) => call(app, 'POST', `${REQUESTS}/${id}/${decision}`, { token, ...(body ? { body } : {}), ...(headers ? { headers } : {}) });
+
+/** GET one request, waiting for the projector to reach `position` when given. */
+export const readRequest = (app: NestFastifyApplication, token: string, id: string, position?: string | null) =>
+  call(app, 'GET', `${REQUESTS}/${id}`, { token, ...(position ? { headers: { 'x-min-position': position } } : {}) });
+
+/** How many events of a type the log holds about one request. */
+export async function countRequestEvents(db: TestDatabase, requestId: string, type: string): Promise<number> {
+  const { rows } = await db.owner.query<{ n: string }>(
+    "SELECT count(*) AS n FROM event_log.events WHERE type = $1 AND data->>'requestId' = $2",
+    [type, requestId],
+  );
   return Number(rows[0]!.n);
 }

@@ -15,6 +15,9 @@ import { Readiness } from './health/readiness';
 import { IdempotencyInterceptor } from './idempotency/idempotency-interceptor';
 import { IdempotencyStore } from './idempotency/idempotency-store';
 import { MetricsController } from './metrics/metrics-controller';
+import { PermissionRequestsController } from './permission-requests/permission-requests-controller';
+import { PermissionRequestsQueries } from './permission-requests/permission-requests-queries';
+import { RequestRevisions } from './permission-requests/request-revisions';
 import { RolesController } from './roles/roles-controller';
 import { RolesQueries } from './roles/roles-queries';
 import { UsersController } from './users/users-controller';
@@ -40,12 +43,21 @@ export class ApiModule {
         }),
         TerminusModule.forRoot({ logger: logging, errorLogStyle: 'json' }),
       ],
-      controllers: [RolesController, UsersController, AuditController, HealthController, MetricsController],
+      controllers: [
+        RolesController,
+        UsersController,
+        PermissionRequestsController,
+        AuditController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: ApiRuntime, useValue: runtime },
         CommandRunner,
         RolesQueries,
         UsersQueries,
+        PermissionRequestsQueries,
+        RequestRevisions,
         AuditReader,
         IdempotencyStore,
         ProjectionWaiter,

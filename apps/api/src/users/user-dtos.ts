@@ -28,3 +28,15 @@ export class UserPageDto {
   @ApiProperty({ type: [UserDto] }) items!: UserDto[];
   @ApiProperty({ nullable: true, type: String }) nextCursor!: string | null;
 }
+
+export class UserRoleDto {
+  @ApiProperty({ format: 'uuid' }) roleId!: string;
+  @ApiProperty({ example: 'Vibot.admin' }) code!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ example: 'global' }) scope!: string;
+  @ApiProperty({ format: 'date-time' }) grantedAt!: string;
+}
+
+export class UserRolesDto {
+  @ApiProperty({ type: [UserRoleDto] }) items!: UserRoleDto[];
+}

@@ -8,7 +8,7 @@ import { UuidParam } from '../http/headers';
 import { type ApiRequest, CurrentUser, type RequestUser } from '../http/request-user';
 import { DEFAULT_PAGE_SIZE, type Page, PageQueryDto } from '../pagination/page';
 import { CommandAnswerDto } from '../roles/role-dtos';
-import { RegisterUserDto, UserDto, UserPageDto } from './user-dtos';
+import { RegisterUserDto, UserDto, UserPageDto, UserRolesDto } from './user-dtos';
 import { UsersQueries } from './users-queries';
 
 // Users have no edits yet: their registration is their one and only revision.
@@ -50,5 +50,18 @@ export class UsersController {
     const found = await this.queries.get(user, id);
     if (found === undefined) throw new NotFound('user_not_found', 'User not found', { userId: id });
     return found;
+  }
+
+  @Get(':id/roles')
+  // Documented choice: a member asking about a colleague gets 200 with an empty list (the user
+  // exists and is visible to them, their assignments are not); 404 only outside the company.
+  @ApiOkResponse({
+    type: UserRolesDto,
+    description: "Your own roles, or anyone's in your company as an admin; a member gets [] for a colleague",
+  })
+  async roles(@Param('id', new UuidParam()) id: string, @CurrentUser() user: RequestUser): Promise<UserRolesDto> {
+    const items = await this.queries.roles(user, id);
+    if (items === undefined) throw new NotFound('user_not_found', 'User not found', { userId: id });
+    return { items };
   }
 }

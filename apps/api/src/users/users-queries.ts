@@ -3,7 +3,7 @@ import { asUser, type Trx } from '../../../../libs/infra/src/database/database';
 import { ApiRuntime } from '../api-runtime';
 import type { RequestUser } from '../http/request-user';
 import { decodeCursor, type Page, toPage } from '../pagination/page';
-import type { UserDto } from './user-dtos';
+import type { UserDto, UserRoleDto } from './user-dtos';
 
 type UserRow = Awaited<ReturnType<ReturnType<typeof selectUsers>['executeTakeFirstOrThrow']>>;
 
@@ -33,6 +33,32 @@ export class UsersQueries {
   async get(user: RequestUser, id: string): Promise<UserDto | undefined> {
     const row = await asUser(this.runtime.db, user.claims, (trx) => selectUsers(trx).where('u.id', '=', id).executeTakeFirst());
     return row === undefined ? undefined : toUser(row);
+  }
+
+  /**
+   * A user's role assignments, or undefined when the user is not visible (another company).
+   * user_roles RLS shows a member only their own: for a colleague they get an empty list.
+   */
+  async roles(user: RequestUser, id: string): Promise<UserRoleDto[] | undefined> {
+    return asUser(this.runtime.db, user.claims, async (trx) => {
+      const visible = await trx.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst();
+      if (visible === undefined) return undefined;
+      const rows = await trx
+        .selectFrom('user_roles as ur')
+        .innerJoin('roles as r', 'r.id', 'ur.role_id')
+        .select(['r.id', 'r.code', 'r.name', 'r.scope', 'ur.granted_at'])
+        .where('ur.user_id', '=', id)
+        .orderBy('r.code')
+        .orderBy('r.id')
+        .execute();
+      return rows.map((row) => ({
+        roleId: row.id,
+        code: row.code,
+        name: row.name,
+        scope: row.scope,
+        grantedAt: row.granted_at.toISOString(),
+      }));
+    });
   }
 }
 
