@@ -115,6 +115,20 @@ describe('permission change requests: request → two approvals → role held', 
       { roleId: expect.any(String), code: 'Vibot.admin', name: expect.any(String), scope: 'global', grantedAt: expect.any(String) },
     ]);
     expect((await rolesOf(acme.adminToken, colleague.userId)).body.items.map((r: { code: string }) => r.code)).toEqual(['Vibot.admin']);
+
+    // The audit story of the request: who asked, who approved each step, what changed, caused by what.
+    const story = await call(world.app, 'GET', `/v1/audit/permission-change-requests/${id}`, { token: acme.adminToken });
+    expect(story.status).toBe(200);
+    const events = story.body.events as { type: string; data: Record<string, unknown>; metadata: Record<string, any> }[];
+    expect(events.map((e) => e.type)).toEqual([
+      'PermissionChangeRequested', 'PermissionChangeStepApproved', 'PermissionChangeStepApproved', 'RoleGranted', 'PermissionChangeApproved',
+    ]);
+    expect(events[0]!.metadata.actor).toEqual({ userId: requester.userId, companyId: acme.companyId });
+    expect(events.slice(1, 3).map((e) => e.data.approvedBy)).toEqual([admin1.userId, admin2.userId]);
+    expect(events[3]!.data).toMatchObject({ userId: colleague.userId, roleCode: 'Vibot.admin', requestId: id });
+    expect(events[3]!.metadata.causationId).toBe(events[2]!.metadata.eventId);
+    expect((await call(world.app, 'GET', `/v1/audit/permission-change-requests/${id}`, { token: colleague.token })).status).toBe(200);
+    expect((await call(world.app, 'GET', `/v1/audit/permission-change-requests/${id}`, { token: requester.token })).status).toBe(403);
   });
 
   it('GET /v1/users/:id/roles: own roles, all for admins, [] for a colleague, 404 across companies', async () => {

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { UuidParam } from '../http/headers';
 import { badRequest } from '../http/problem';
 import { CurrentUser, type RequestUser } from '../http/request-user';
 import { type AuditPage, AuditReader } from './audit-reader';
@@ -37,5 +38,10 @@ export class AuditController {
       ]);
     }
     return this.reader.readStream(user.actor, stream, BigInt(query.from ?? '0'), query.limit ?? 100);
+  }
+
+  @Get('permission-change-requests/:id')
+  readRequestHistory(@Param('id', new UuidParam()) id: string, @CurrentUser() user: RequestUser): Promise<AuditPage> {
+    return this.reader.readRequestHistory(user.actor, id);
   }
 }

@@ -60,12 +60,24 @@ export class AuditReader {
     };
   }
 
+  /**
+   * A permission change request's whole story: its request, each approval, the role changes it
+   * caused (their causationId is the approval that applied them) and its decision, in order.
+   */
+  async readRequestHistory(actor: UserActor, requestId: string): Promise<AuditPage & { requestId: string }> {
+    const recorded = await this.requireAdmin(actor);
+    const events = recorded.filter((event) => (event.data as { requestId?: unknown }).requestId === requestId);
+    if (events.length === 0) throw new NotFound('request_not_found', 'Permission change request not found', { requestId });
+    return { requestId, stream: companyStreamName(actor.companyId), events: events.map(toAuditEvent), nextFrom: null };
+  }
+
   /** Decided from the event-sourced company state, never from a possibly stale read model. */
-  private async requireAdmin(actor: UserActor): Promise<void> {
+  private async requireAdmin(actor: UserActor): Promise<RecordedEvent[]> {
     const recorded = await this.runtime.eventLog.readStream(companyStreamName(actor.companyId));
     const state = fold(companyDecider, recorded.map((event) => upcast(event) as CompanyEvent));
     if (!holdsRole(state, actor.userId, ADMIN_ROLE_CODE)) {
       throw new Forbidden('not_admin', 'Only company administrators may read the audit trail');
     }
+    return recorded;
   }
 }

@@ -29,19 +29,33 @@ function metadataActor(actor: Actor): EventMetadata['actor'] {
   return actor.kind === 'user' ? { userId: actor.userId, companyId: actor.companyId } : { service: actor.service };
 }
 
+/**
+ * Role changes applied by an approval name the request they came from; their causation is the
+ * approval event in the same append, so an auditor can walk from a grant to who approved it.
+ */
+function causedWithin(events: readonly { type: string; data: unknown }[], event: { type: string; data: unknown }): number | undefined {
+  const requestId = (event.data as { requestId?: unknown }).requestId;
+  if (typeof requestId !== 'string' || (event.type !== 'RoleGranted' && event.type !== 'RoleRevoked')) return undefined;
+  const index = events.findIndex((e) => e.type === 'PermissionChangeStepApproved' && (e.data as { requestId?: unknown }).requestId === requestId);
+  return index === -1 ? undefined : index;
+}
+
 export function toEnvelopes(events: readonly { type: string; data: unknown }[], context: CommandContext): EventToAppend[] {
-  return events.map((event, index) => ({
-    type: event.type,
-    data: event.data,
-    metadata: {
-      eventId: eventIdFor(context.commandId, index),
-      commandId: context.commandId,
-      correlationId: context.correlationId,
-      causationId: context.causationId ?? context.commandId,
-      actor: metadataActor(context.actor),
-      occurredAt: context.now,
-      schemaVersion: SCHEMA_VERSION,
-      tenant: context.tenant,
-    },
-  }));
+  return events.map((event, index) => {
+    const cause = causedWithin(events, event);
+    return {
+      type: event.type,
+      data: event.data,
+      metadata: {
+        eventId: eventIdFor(context.commandId, index),
+        commandId: context.commandId,
+        correlationId: context.correlationId,
+        causationId: cause !== undefined ? eventIdFor(context.commandId, cause) : (context.causationId ?? context.commandId),
+        actor: metadataActor(context.actor),
+        occurredAt: context.now,
+        schemaVersion: SCHEMA_VERSION,
+        tenant: context.tenant,
+      },
+    };
+  });
 }
