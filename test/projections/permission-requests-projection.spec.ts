@@ -50,3 +50,32 @@ it('projects requests, their approval chains and the role changes they caused: e
   expect(byId.get(h.ids.rejected)!.decision_reason).toBe('not needed');
   expect(await readModelOf(db.owner, [h.companyId])).toEqual(expectedReadModel([h.state]));
 });
+
+it('an approved request and the assignments it caused become visible in one projector transaction, even at batch size 1', async () => {
+  const log = new PostgresEventLog(db.owner);
+  const h = requestHistory();
+  const service = { kind: 'service', service: 'seed' } as const;
+  // Each command's events in their own append (transaction), as the API writes them.
+  let expected: bigint | 'no_stream' = 'no_stream';
+  for (const batch of h.batches.filter((b) => b.length > 0)) {
+    const context = { commandId: randomUUID(), correlationId: randomUUID(), actor: service, now: new Date().toISOString(), tenant: { companyId: h.companyId } };
+    expected = (await log.append(companyStreamName(h.companyId), toEnvelopes(batch, context), { expected })).nextRevision;
+  }
+  expect(h.batches.some((b) => b.length === 3 && b[2]!.type === 'PermissionChangeApproved')).toBe(true);
+  const projector = startProjector({ ownerPool: db.owner, log, batchSize: 1 });
+  await waitForProjection(db.owner);
+  await projector.stop();
+  for (const requestId of [h.ids.approved, h.ids.elevated]) {
+    const request = h.state.requests.get(requestId)!;
+    const { rows } = await db.owner.query(
+      `SELECT r.xmin::text AS request_tx, ur.xmin::text AS assignment_tx
+         FROM permission_change_requests r
+         JOIN roles ro ON ro.company_id = r.company_id AND ro.code = $2
+         JOIN user_roles ur ON ur.user_id = r.target_user_id AND ur.role_id = ro.id
+        WHERE r.id = $1`,
+      [requestId, request.diff.grant[0]],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].request_tx).toBe(rows[0].assignment_tx);
+  }
+});

@@ -5,6 +5,8 @@ export type RequestHistory = Readonly<{
   companyId: string;
   state: RegisteredCompany;
   events: CompanyEvent[];
+  /** The events of each command: what one append (one transaction) holds. */
+  batches: CompanyEvent[][];
   ids: Record<'approved' | 'elevated' | 'rejected' | 'cancelled' | 'expired' | 'pending', string>;
   users: Record<'admin1' | 'admin2' | 'member' | 'target' | 'bystander', string>;
 }>;
@@ -16,13 +18,16 @@ export function requestHistory(): RequestHistory {
   const roleId = randomUUID();
   let state = companyDecider.initialState();
   const events: CompanyEvent[] = [];
+  const batches: CompanyEvent[][] = [];
   let clock = Date.parse('2026-03-01T09:00:00Z');
   const as = (userId: string): Actor => ({ kind: 'user', userId, companyId });
   const service: Actor = { kind: 'service', service: 'seed' };
   const run = (actor: Actor, type: CompanyCommand['type'], data: object, advanceMs = 60_000): void => {
     clock += advanceMs;
     const command = { type, data, metadata: { actor, now: new Date(clock).toISOString() } } as CompanyCommand;
-    for (const event of companyDecider.decide(command, state)) {
+    const decided = companyDecider.decide(command, state);
+    batches.push([...decided]);
+    for (const event of decided) {
       events.push(event);
       state = companyDecider.evolve(state, event);
     }
@@ -47,6 +52,6 @@ export function requestHistory(): RequestHistory {
   run(as(member), 'RequestPermissionChange', { requestId: ids.expired, targetUserId: member, grant: ['viewer'], revoke: [], reason: 'later', expiresAt: new Date(clock + 3_600_000).toISOString() });
   run(service, 'ExpireRequest', { requestId: ids.expired }, 2 * 3_600_000);
   run(as(member), 'RequestPermissionChange', { requestId: ids.pending, targetUserId: member, grant: ['viewer'], revoke: [], reason: 'waiting' });
-  return { companyId, state: state as RegisteredCompany, events, ids, users: { admin1, admin2, member, target, bystander } };
+  return { companyId, state: state as RegisteredCompany, events, batches, ids, users: { admin1, admin2, member, target, bystander } };
 }
 
