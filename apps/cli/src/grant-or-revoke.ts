@@ -5,7 +5,7 @@ import type { AppConfig } from '../../../libs/infra/src/config/config';
 import { handleCommand } from '../../../libs/infra/src/commands/handle-command';
 import type { PostgresEventLog } from '../../../libs/infra/src/event-log/postgres-event-log';
 import { formatPosition } from '../../../libs/infra/src/event-log/position';
-import { upcast } from '../../../libs/infra/src/event-log/upcasters';
+import { loadState } from '../../../libs/infra/src/commands/load-state';
 import { printResult, required, UsageError } from './cli-output';
 import { withDatabase } from './with-database';
 
@@ -18,8 +18,7 @@ async function companyOf(log: PostgresEventLog, owner: Pool, userId: string): Pr
   );
   const companyId = rows[0]?.company_id;
   if (!companyId) throw new UsageError(`no user ${userId} in the event log`);
-  const events = await log.readStream(companyStreamName(companyId));
-  const state = events.reduce((s, e) => companyDecider.evolve(s, upcast(e) as never), companyDecider.initialState());
+  const { state } = await loadState(log, companyDecider, companyStreamName(companyId));
   return { companyId, state };
 }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { companyDecider, type CompanyEvent, companyStreamName, fold } from '../../../../libs/domain/src';
-import { upcast } from '../../../../libs/infra/src/event-log/upcasters';
+import { companyDecider, companyStreamName } from '../../../../libs/domain/src';
+import { loadState } from '../../../../libs/infra/src/commands/load-state';
 import { ApiRuntime } from '../api-runtime';
 import { type ApiRequest, requireUser } from '../http/request-user';
 
@@ -17,8 +17,7 @@ export class RequestRevisions {
 
   async current(request: ApiRequest, requestId: string): Promise<bigint | undefined> {
     const { actor } = requireUser(request);
-    const recorded = await this.runtime.eventLog.readStream(companyStreamName(actor.companyId));
-    const state = fold(companyDecider, recorded.map((event) => upcast(event) as CompanyEvent));
+    const { state } = await loadState(this.runtime.eventLog, companyDecider, companyStreamName(actor.companyId));
     return state.status === 'registered' ? state.requests.get(requestId)?.revision : undefined;
   }
 }

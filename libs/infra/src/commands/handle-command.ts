@@ -2,7 +2,7 @@ import type { Command, Decider, Event } from '../../../domain/src/shared/decider
 import { WrongExpectedVersion, type EventLog, type ExpectedRevision } from '../event-log/event-log';
 import { toEnvelopes, type CommandContext } from '../event-log/envelope';
 import type { Position } from '../event-log/position';
-import { upcast } from '../event-log/upcasters';
+import { loadState } from './load-state';
 
 export type CommandResult<State, E> = Readonly<{
   events: readonly E[];
@@ -29,9 +29,7 @@ export async function handleCommand<State, C extends Command, E extends Event>(
   context: CommandContext,
 ): Promise<CommandResult<State, E>> {
   for (let attempt = 1; ; attempt++) {
-    const recorded = await log.readStream(stream);
-    const state = recorded.reduce((s, e) => decider.evolve(s, upcast(e) as E), decider.initialState());
-    const revision = recorded.length === 0 ? -1n : recorded[recorded.length - 1]!.revision;
+    const { state, revision } = await loadState(log, decider, stream);
     const events = decider.decide(command, state);
     if (events.length === 0) return { events, state, stream, streamRevision: revision, position: undefined };
     const expected: ExpectedRevision = revision === -1n ? 'no_stream' : revision;
