@@ -76,3 +76,102 @@ export {
 export { companyDecider, companyStreamName, decideCompany } from './company/decider';
 export { holdsRole } from './company/authorization';
 export { ADMIN_ROLE_CODE, isProjectScope } from './company/role-rules';
+
+// Integration connectors and their credentials.
+export type {
+  ActivateConnector,
+  ConnectorCommand,
+  ConnectorCommandType,
+  DeactivateConnector,
+  DeleteConnector,
+  RecordSync,
+  RegisterConnector,
+  UpdateConnector,
+} from './connector/commands';
+export {
+  type ConnectorActivated,
+  type ConnectorDeactivated,
+  type ConnectorDeleted,
+  type ConnectorEvent,
+  type ConnectorEventType,
+  type ConnectorFailed,
+  type ConnectorRegistered,
+  type ConnectorSynced,
+  type ConnectorUpdated,
+  CONNECTOR_EVENT_TYPES,
+  isConnectorEventType,
+} from './connector/events';
+export {
+  type AbsentConnector,
+  type ConnectorState,
+  type DeletedConnector,
+  evolveConnector,
+  initialConnectorState,
+  type LiveConnector,
+} from './connector/state';
+export { connectorDecider, connectorStreamName, decideConnector } from './connector/decider';
+export { CONNECTOR_RUNTIME_SERVICE } from './connector/authorization';
+export {
+  CONNECTOR_TYPES,
+  type ConnectorType,
+  isConnectorType,
+  isProvider,
+  needsCredential,
+  PROVIDER_CATALOGUE,
+  type Provider,
+  type ProviderEntry,
+  PROVIDERS,
+} from './connector/provider-catalogue';
+export {
+  checkConfig,
+  CONFIG_SCHEMAS,
+  type ConfigError,
+  type ConfigValue,
+  type ConnectorConfig,
+  validateConfig,
+} from './connector/config-schemas';
+export { assertNoSecrets, CREDENTIALS_ENDPOINT, findSecretKeyPaths, isSecretLikeKey } from './connector/secret-keys';
+export { checkCron, CRON_FIELDS, normalizeCron } from './connector/cron-expression';
+export {
+  checkSchedule,
+  type ConnectorSchedule,
+  type CronSchedule,
+  isCronSchedule,
+  isValidTimeZone,
+  type ManualSchedule,
+  validateSchedule,
+} from './connector/schedule';
+export {
+  canTransition,
+  CONNECTOR_STATUSES,
+  type ConnectorStatus,
+  FAILURES_BEFORE_ERROR,
+  nextStatus,
+  STATUS_TRANSITIONS,
+  type StatusTransition,
+} from './connector/status-machine';
+export type {
+  CredentialCommand,
+  CredentialCommandType,
+  DestroyCredentialVersion,
+  RecordSecretAccess,
+  RotateCredential,
+} from './credential/commands';
+export {
+  CREDENTIAL_EVENT_TYPES,
+  type CredentialEvent,
+  type CredentialEventType,
+  type CredentialRotated,
+  type CredentialVersionDestroyed,
+  isCredentialEventType,
+  type SecretAccessed,
+} from './credential/events';
+export {
+  type CredentialState,
+  type CredentialVersion,
+  currentCredential,
+  evolveCredential,
+  hasCurrentCredential,
+  initialCredentialState,
+} from './credential/state';
+export { credentialDecider, credentialStreamName, decideCredential } from './credential/decider';

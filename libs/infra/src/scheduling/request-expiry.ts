@@ -9,6 +9,7 @@ import type { ProjectorLogger } from '../projections/projector';
 
 const LOCK = [727_003, 1] as const;
 const ACTOR = { kind: 'service', service: 'request-expiry' } as const;
+const ignore = (): void => undefined;
 
 export type ExpiryScheduler = Readonly<{ stop: () => Promise<void>; runOnce: () => Promise<number>; isActive: () => boolean }>;
 
@@ -62,10 +63,12 @@ export function startExpiryScheduler(options: {
     try {
       if (!lockClient) {
         const client = await options.ownerPool.connect();
-        client.on('error', () => undefined);
         const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [...LOCK]);
-        if (rows[0]!.ok) lockClient = client;
-        else client.release();
+        if (rows[0]!.ok) {
+          // Held while active: a dropped connection surfaces on the next query instead.
+          client.on('error', ignore);
+          lockClient = client;
+        } else client.release();
       }
       if (lockClient) {
         const count = await expireDue();
@@ -87,6 +90,7 @@ export function startExpiryScheduler(options: {
       await running;
       if (lockClient) {
         await lockClient.query('SELECT pg_advisory_unlock($1, $2)', [...LOCK]).catch(() => undefined);
+        lockClient.off('error', ignore);
         lockClient.release();
       }
     },
