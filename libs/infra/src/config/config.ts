@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import { loadOrCreateLocalSecrets } from './local-secrets';
+import { loadOrCreateLocalSecrets, loadOrCreateMasterKey } from './local-secrets';
 import { projectRoot } from './project-root';
 
 export type AppConfig = Readonly<{
@@ -24,6 +24,8 @@ export type AppConfig = Readonly<{
   projector: Readonly<{ batchSize: number; pollIntervalMs: number; maxRetries: number }>;
   minPositionWaitMs: number;
   requestExpiryIntervalMs: number;
+  /** Wraps the per-company keys of credential secrets: MASTER_KEY, else .data/master.key. */
+  masterKey: () => Buffer;
   eventStoreConnectionString: string | undefined;
 }>;
 
@@ -72,6 +74,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     minPositionWaitMs: integer(env, 'MIN_POSITION_WAIT_MS', 5000),
     requestExpiryIntervalMs: integer(env, 'REQUEST_EXPIRY_INTERVAL_MS', 30_000),
+    // Read when needed, so that commands which never touch secrets never create the key file.
+    masterKey: () => {
+      const key = env.MASTER_KEY ? Buffer.from(env.MASTER_KEY, 'base64') : loadOrCreateMasterKey(dataDir);
+      if (key.length !== 32) throw new Error('MASTER_KEY must be 32 bytes, base64-encoded');
+      return key;
+    },
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
   };
 }

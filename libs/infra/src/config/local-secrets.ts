@@ -25,3 +25,17 @@ export function loadOrCreateLocalSecrets(dataDir: string): LocalSecrets {
   chmodSync(file, 0o600);
   return secrets;
 }
+
+/**
+ * The master key that wraps every company key (32 random bytes, base64, in `master.key`, 0600).
+ * Losing it loses every stored secret; configure MASTER_KEY in production instead.
+ */
+export function loadOrCreateMasterKey(dataDir: string): Buffer {
+  const file = join(dataDir, 'master.key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+}
