@@ -88,6 +88,35 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
+/** Seed 000 (migrations/006): one row per live connector. */
+export interface IntegrationConnectorsTable {
+  id: string;
+  company_id: string;
+  provider: string;
+  connector_type: string;
+  status: Generated<string>;
+  /** jsonb: written as JSON text, read back parsed. */
+  config: ColumnType<unknown, string | undefined, string>;
+  schedule: ColumnType<unknown, string | undefined, string>;
+  last_synced_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_by: string;
+  updated_by: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Seed 001 (migrations/006): one row per live credential version; the secret is pgcrypto ciphertext. */
+export interface ConnectorCredentialsTable {
+  id: Generated<string>;
+  company_id: string;
+  connector_id: string;
+  version: number;
+  secret_ciphertext: Buffer;
+  checksum: string;
+  rotated_at: Timestamp;
+  rotated_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export interface Database {
   companies: CompaniesTable;
   users: UsersTable;
@@ -98,6 +127,8 @@ export interface Database {
   permission_change_requests: PermissionChangeRequestsTable;
   permission_change_request_details: PermissionChangeRequestDetailsTable;
   'api.idempotency_keys': IdempotencyKeysTable;
+  integration_connectors: IntegrationConnectorsTable;
+  connector_credentials: ConnectorCredentialsTable;
 }
 
 export type CompanyRow = Selectable<CompaniesTable>;

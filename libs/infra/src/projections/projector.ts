@@ -5,7 +5,8 @@ import { formatPosition, type Position } from '../event-log/position';
 import { projectionActive, projectionEventsApplied, projectionHalted, projectionRetries } from '../observability/metrics';
 import { CheckpointMoved, markHalted, moveCheckpoint, openCheckpoint } from './checkpoints';
 import { companyProjection } from './company-projection';
-import type { Projection } from './projection';
+import { connectorProjection } from './connector-projection';
+import { composeProjections, type Projection } from './projection';
 
 export type ProjectorLogger = Readonly<{
   info: (fields: object, message: string) => void;
@@ -29,7 +30,8 @@ export type ProjectorOptions = Readonly<{
 
 export type Projector = Readonly<{ stop: () => Promise<void>; status: () => ProjectionStatus[] }>;
 
-export const ALL_PROJECTIONS: readonly Projection[] = [companyProjection];
+/** Every read table references companies and users, so they all share one checkpoint ('company'). */
+export const ALL_PROJECTIONS: readonly Projection[] = [composeProjections('company', [companyProjection, connectorProjection])];
 
 const LOCK_NAMESPACE = 727_002;
 const quiet: ProjectorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
