@@ -1,0 +1,88 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { companyDecider, companyStreamName, connectorDecider, connectorStreamName, type Actor, type CompanyCommand } from '../../libs/domain/src';
+import { handleCommand } from '../../libs/infra/src/commands/handle-command';
+import { openSecret } from '../../libs/infra/src/crypto/credential-vault';
+import { KeyDestroyed, KeyStore } from '../../libs/infra/src/crypto/key-store';
+import { rotateCredential } from '../../libs/infra/src/credentials/credential-service';
+import { createPool } from '../../libs/infra/src/database/database';
+import type { CommandContext } from '../../libs/infra/src/event-log/envelope';
+import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
+import { startProjector } from '../../libs/infra/src/projections/projector';
+import { waitForProjection } from '../support/projection-wait';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+let db: TestDatabase;
+let apiPool: ReturnType<typeof createPool>;
+let deps: { log: PostgresEventLog; keys: KeyStore };
+const context = (actor: Actor, companyId: string): CommandContext => {
+  const commandId = randomUUID();
+  return { commandId, correlationId: commandId, actor, now: new Date().toISOString(), tenant: { companyId } };
+};
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  apiPool = createPool(db.apiUrl, { max: 6 });
+  deps = { log: new PostgresEventLog(apiPool), keys: new KeyStore(apiPool, randomBytes(32)) };
+});
+afterAll(async () => {
+  await apiPool.end();
+  await db.drop();
+});
+
+async function companyWithSecrets(name: string): Promise<{ companyId: string; connectorId: string; secrets: string[] }> {
+  const companyId = randomUUID();
+  const adminId = randomUUID();
+  const connectorId = randomUUID();
+  const service: Actor = { kind: 'service', service: 'test' };
+  await handleCommand(deps.log, companyDecider, companyStreamName(companyId), {
+    type: 'RegisterCompany', data: { companyId, name, adminUserId: adminId, adminRoleId: randomUUID(), adminEmail: `a@${name}.test` },
+    metadata: { actor: service, now: new Date().toISOString() },
+  } as CompanyCommand, context(service, companyId));
+  const admin: Actor & { kind: 'user' } = { kind: 'user', userId: adminId, companyId };
+  await handleCommand(deps.log, connectorDecider, connectorStreamName(connectorId), {
+    type: 'RegisterConnector',
+    data: { connectorId, companyId, provider: 'webhook', connectorType: 'webhook', config: { url: 'https://hooks.example.test/in' }, schedule: {}, actorIsAdmin: true },
+    metadata: { actor: admin, now: new Date().toISOString() },
+  }, context(admin, companyId));
+  const secrets = [`${name}-secret-1`, `${name}-secret-2`];
+  for (const secret of secrets) await rotateCredential(deps, { actor: admin, connectorId, secret, context: context(admin, companyId) });
+  return { companyId, connectorId, secrets };
+}
+
+const credentialRows = async (companyId: string) =>
+  (await db.owner.query(`SELECT version, encode(secret_ciphertext, 'base64') AS ciphertext, checksum FROM connector_credentials WHERE company_id = $1 ORDER BY version`, [companyId])).rows;
+
+it("after a company's keys are destroyed, a rebuild from the log still succeeds and none of its secrets can be read", async () => {
+  const shredded = await companyWithSecrets('shredded');
+  const kept = await companyWithSecrets('kept');
+  const projector = startProjector({ ownerPool: db.owner, log: deps.log });
+  await waitForProjection(db.owner);
+  await projector.stop();
+  const before = await credentialRows(shredded.companyId);
+  expect(before).toHaveLength(2);
+
+  await deps.keys.destroyCompanyKeys(shredded.companyId);
+
+  // Rebuild every read table from the log, from nothing.
+  await db.owner.query(`TRUNCATE companies CASCADE; DELETE FROM entity_revisions; DELETE FROM projection_checkpoints`);
+  const rebuild = startProjector({ ownerPool: db.owner, log: deps.log });
+  await waitForProjection(db.owner);
+  await rebuild.stop();
+  expect((await db.owner.query(`SELECT status FROM projection_checkpoints WHERE name = 'company'`)).rows[0].status).toBe('running');
+  const after = await credentialRows(shredded.companyId);
+  expect(after).toEqual(before);
+
+  const { rows: rotated } = await db.owner.query(
+    `SELECT data ->> 'keyId' AS key_id, data ->> 'ciphertext' AS ciphertext, data ->> 'checksum' AS checksum, data ->> 'companyId' AS company_id
+       FROM event_log.events WHERE type = 'CredentialRotated'`,
+  );
+  for (const event of rotated.filter((r) => r.company_id === shredded.companyId)) {
+    await expect(openSecret(deps.keys, shredded.companyId, { keyId: event.key_id, ciphertext: event.ciphertext, checksum: event.checksum })).rejects.toBeInstanceOf(KeyDestroyed);
+  }
+  const keptSecrets = await Promise.all(
+    rotated.filter((r) => r.company_id === kept.companyId).map((e) => openSecret(deps.keys, kept.companyId, { keyId: e.key_id, ciphertext: e.ciphertext, checksum: e.checksum })),
+  );
+  expect(keptSecrets.sort()).toEqual(kept.secrets);
+  const keys = await db.owner.query('SELECT count(*)::int AS n FROM keystore.data_keys WHERE company_id = $1', [shredded.companyId]);
+  expect(keys.rows[0].n).toBe(0);
+});
