@@ -13,7 +13,8 @@ import {
   type GrantRole,
   type RegisterCompany,
 } from '../../libs/domain/src';
-import { mintToken } from '../../libs/infra/src/auth/tokens';
+import { mintServiceToken, mintToken } from '../../libs/infra/src/auth/tokens';
+import type { Logger } from 'pino';
 import { handleCommand } from '../../libs/infra/src/commands/handle-command';
 import { type AppConfig, loadConfig } from '../../libs/infra/src/config/config';
 import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
@@ -48,6 +49,8 @@ export type ApiWorld = Readonly<{
   /** Bootstraps a company through the domain (service actor), as the CLI does. */
   registerCompany: (name?: string) => Promise<Company>;
   token: (userId: string, companyId: string) => Promise<string>;
+  /** A connector-runtime service token for one company. */
+  serviceToken: (companyId: string) => Promise<string>;
   /** Registers a user through the API (as the company's admin) and mints their token. */
   member: (company: Company, name: string) => Promise<Member>;
   /** Grants a role by code as a service actor, as operator tooling does (members cannot grant). */
@@ -57,11 +60,11 @@ export type ApiWorld = Readonly<{
 }>;
 
 /** A fresh database, the projector and the API on it: the whole write → project → read loop. */
-export async function startWorld(env: Record<string, string> = {}): Promise<ApiWorld> {
+export async function startWorld(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<ApiWorld> {
   const db = await createTestDatabase();
   const config = testConfig(env);
   const projector: Projector = startProjector({ ownerPool: db.owner, log: new PostgresEventLog(db.owner, { pollIntervalMs: 50 }) });
-  const app = await createApiApp({ config, apiDatabaseUrl: db.apiUrl, logger: false });
+  const app = await createApiApp({ config, apiDatabaseUrl: db.apiUrl, logger: options.logger ?? false });
   const token = (userId: string, companyId: string): Promise<string> => mintToken(config.jwt, { userId, companyId }, '10m');
   const registerCompany = async (name = 'Acme'): Promise<Company> => {
     const ids = { companyId: randomUUID(), adminUserId: randomUUID(), adminRoleId: randomUUID() };
@@ -113,6 +116,7 @@ export async function startWorld(env: Record<string, string> = {}): Promise<ApiW
     config,
     registerCompany,
     token,
+    serviceToken: (companyId: string) => mintServiceToken(config.jwt, { service: 'connector-runtime', companyId }, '10m'),
     member,
     grant,
     settled: async () => void (await waitForProjection(db.owner)),
@@ -193,3 +197,14 @@ export async function countRequestEvents(db: TestDatabase, requestId: string, ty
   );
   return Number(rows[0]!.n);
 }
+
+export const CONNECTORS = '/v1/integration-connectors';
+
+/** A valid mysql connector body; override what the test is about. */
+export const mysqlConnector = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  provider: 'mysql',
+  connectorType: 'database',
+  config: { host: 'db.example.com', port: 3306, database: 'erp', user: 'reader' },
+  schedule: {},
+  ...overrides,
+});

@@ -62,6 +62,15 @@ describe('CLI against DATABASE_URL', () => {
     expect(unknown.stderr).toContain('no user');
   });
 
+  it('token --service connector-runtime mints a service credential for one company (not a user token)', async () => {
+    const companyId = randomUUID();
+    const run = await runCli(['token', '--service', 'connector-runtime', '--company', companyId, '--json'], env);
+    expect(run.code).toBe(0);
+    const claims = await verify(JSON.parse(run.stdout).token);
+    expect(claims).toMatchObject({ role: 'service', scope: 'connector-runtime', company_id: companyId, sub: 'service:connector-runtime' });
+    expect((await runCli(['token', '--service', 'root', '--company', companyId], env)).code).toBe(2);
+  });
+
   it('db-url --json prints the connection string in use', async () => {
     const run = await runCli(['db-url', '--json'], env);
     expect(JSON.parse(run.stdout)).toEqual({ url: db.ownerUrl });

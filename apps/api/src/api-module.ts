@@ -9,7 +9,12 @@ import { AuditReader } from './audit/audit-reader';
 import { AuthGuard } from './auth/auth-guard';
 import { CommandRunner } from './commands/command-runner';
 import { MinPositionInterceptor } from './consistency/min-position-interceptor';
+import { ConnectorCommands } from './connectors/connector-commands';
+import { ConnectorsController } from './connectors/connectors-controller';
+import { ConnectorsQueries } from './connectors/connectors-queries';
 import { ProjectionWaiter } from './consistency/projection-waiter';
+import { CredentialsController } from './credentials/credentials-controller';
+import { CredentialsQueries } from './credentials/credentials-queries';
 import { HealthController } from './health/health-controller';
 import { Readiness } from './health/readiness';
 import { IdempotencyInterceptor } from './idempotency/idempotency-interceptor';
@@ -47,6 +52,8 @@ export class ApiModule {
         RolesController,
         UsersController,
         PermissionRequestsController,
+        ConnectorsController,
+        CredentialsController,
         AuditController,
         HealthController,
         MetricsController,
@@ -58,6 +65,9 @@ export class ApiModule {
         UsersQueries,
         PermissionRequestsQueries,
         RequestRevisions,
+        ConnectorCommands,
+        ConnectorsQueries,
+        CredentialsQueries,
         AuditReader,
         IdempotencyStore,
         ProjectionWaiter,

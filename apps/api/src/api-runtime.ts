@@ -1,6 +1,6 @@
 import { type OnApplicationShutdown } from '@nestjs/common';
 import type { Pool } from 'pg';
-import type { AccessClaims } from '../../../libs/infra/src/auth/tokens';
+import type { VerifiedClaims } from '../../../libs/infra/src/auth/tokens';
 import type { AppConfig } from '../../../libs/infra/src/config/config';
 import type { Db } from '../../../libs/infra/src/database/database';
 import type { EventLog } from '../../../libs/infra/src/event-log/event-log';
@@ -16,7 +16,7 @@ export class ApiRuntime implements OnApplicationShutdown {
     readonly pool: Pool,
     readonly db: Db,
     readonly eventLog: EventLog,
-    readonly verifyToken: (token: string) => Promise<AccessClaims>,
+    readonly verifyToken: (token: string) => Promise<VerifiedClaims>,
   ) {}
 
   private closed = false;

@@ -6,6 +6,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
   start                                              run the service (npm start does this)
   bootstrap --company <name> --admin-email <email>   create a company, its Vibot.admin role and first admin; prints a token
   token --user <id> [--ttl 1h]                       mint a token for an existing user (local use)
+  token --service connector-runtime --company <id> [--ttl 1h]
+                                                     mint a service token for one company (local use)
   db-url                                             the service's database connection string
   grant --user <id> --role <code> --reason <text>    break-glass: grant a role directly (recorded, service actor)
   revoke --user <id> --role <code> --reason <text>   break-glass: revoke a role directly
@@ -22,6 +24,7 @@ async function main(argv: string[]): Promise<void> {
       company: { type: 'string' },
       'admin-email': { type: 'string' },
       user: { type: 'string' },
+      service: { type: 'string' },
       ttl: { type: 'string' },
       projection: { type: 'string' },
       reason: { type: 'string' },

@@ -1,16 +1,36 @@
 import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { mintToken } from '../../../libs/infra/src/auth/tokens';
+import { mintServiceToken, mintToken, SERVICE_SCOPES, type ServiceScope } from '../../../libs/infra/src/auth/tokens';
 import { printResult, required, UsageError } from './cli-output';
 import { withDatabase } from './with-database';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** `token --user <id> [--ttl 1h]`: the user is looked up in the log, so it works before any projection. */
-export async function mintUserToken(config: AppConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
-  const userId = required(flags.user as string | undefined, 'user').toLowerCase();
-  if (!UUID.test(userId)) throw new UsageError('--user must be a user id (uuid)');
+function ttlOf(flags: Record<string, string | boolean | undefined>): string {
   const ttl = (flags.ttl as string | undefined) ?? '1h';
   if (!/^\d+\s*[smhd]$/.test(ttl)) throw new UsageError('--ttl must look like 30m, 1h or 7d');
+  return ttl;
+}
+
+/** `token --service connector-runtime --company <id> [--ttl 1h]`: a service token for one company. */
+async function mintServiceTokenFor(config: AppConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+  const service = flags.service as string;
+  if (!(SERVICE_SCOPES as readonly string[]).includes(service)) {
+    throw new UsageError(`--service must be one of: ${SERVICE_SCOPES.join(', ')}`);
+  }
+  if (flags.user !== undefined) throw new UsageError('--service and --user are exclusive');
+  const companyId = required(flags.company as string | undefined, 'company').toLowerCase();
+  if (!UUID.test(companyId)) throw new UsageError('--company must be a company id (uuid)');
+  const ttl = ttlOf(flags);
+  const token = await mintServiceToken(config.jwt, { service: service as ServiceScope, companyId }, ttl);
+  printResult(flags.json === true, { token, service, companyId }, token);
+}
+
+/** `token --user <id> [--ttl 1h]`: the user is looked up in the log, so it works before any projection. */
+export async function mintUserToken(config: AppConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+  if (flags.service !== undefined) return mintServiceTokenFor(config, flags);
+  const userId = required(flags.user as string | undefined, 'user').toLowerCase();
+  if (!UUID.test(userId)) throw new UsageError('--user must be a user id (uuid)');
+  const ttl = ttlOf(flags);
   const companyId = await withDatabase(config, async (owner) => {
     const { rows } = await owner.query<{ company_id: string }>(
       `SELECT data ->> 'companyId' AS company_id FROM event_log.events

@@ -1,10 +1,10 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InvalidToken } from '../../../../libs/infra/src/auth/tokens';
+import { InvalidToken, isServiceClaims, type ServiceScope } from '../../../../libs/infra/src/auth/tokens';
 import { ApiRuntime } from '../api-runtime';
 import { ProblemError } from '../http/problem';
-import type { ApiRequest } from '../http/request-user';
 import { IS_PUBLIC } from './public';
+import { SERVICE_ROUTE, type ServiceRequest } from './service-caller';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
@@ -19,9 +19,12 @@ function unauthorized(detail: string, invalidToken: boolean): ProblemError {
   });
 }
 
+const forbidden = (detail: string): ProblemError => new ProblemError({ status: 403, code: 'wrong_token_kind', detail });
+
 /**
  * Every route needs a verified bearer token unless marked @Public(). The token says who the
- * caller is, never what they may do: roles come from the event-sourced company state.
+ * caller is, never what they may do: roles come from the event-sourced company state. Service
+ * tokens open only routes marked @ServiceRoute() for that service, and user tokens never do.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -33,7 +36,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
-    const request = context.switchToHttp().getRequest<ApiRequest>();
+    const request = context.switchToHttp().getRequest<ServiceRequest>();
     const header = request.headers.authorization;
     if (header === undefined || header === '') throw unauthorized('A bearer token is required', false);
     const match = BEARER.exec(header);
@@ -46,6 +49,14 @@ export class AuthGuard implements CanActivate {
       if (error instanceof InvalidToken) throw unauthorized('The bearer token is invalid or expired', true);
       throw error;
     }
+    const service = this.reflector.getAllAndOverride<ServiceScope | undefined>(SERVICE_ROUTE, [context.getHandler(), context.getClass()]);
+    if (isServiceClaims(claims)) {
+      // Service tokens open their own routes only: user routes read through RLS as a person.
+      if (service === undefined || claims.scope !== service) throw forbidden('User routes do not accept service tokens');
+      request.service = { claims, actor: { kind: 'service', service: claims.scope, companyId: claims.company_id.toLowerCase() } };
+      return true;
+    }
+    if (service !== undefined) throw forbidden(`Only the ${service} service may call this route`);
     request.user = {
       claims,
       actor: { kind: 'user', userId: claims.sub.toLowerCase(), companyId: claims.company_id.toLowerCase() },

@@ -21,7 +21,7 @@ const SECRET_MARKERS = [
 ] as const;
 
 /** Where secrets belong instead; quoted in the refusal so the caller knows what to do. */
-export const CREDENTIALS_ENDPOINT = 'PUT /v1/connectors/{connectorId}/credentials';
+export const CREDENTIALS_ENDPOINT = 'POST /v1/integration-connectors/{connectorId}/credentials';
 
 /** Case-insensitive, with `-`, `_` (and other separators like `.` or spaces) ignored. */
 export function normalizeKey(key: string): string {
