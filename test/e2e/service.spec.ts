@@ -90,7 +90,8 @@ it('npm start: embedded PostgreSQL, migrations, API and projector; Ctrl-C stops 
 
   const { url } = JSON.parse((await runCli(['db-url', '--json'], env)).stdout) as { url: string };
   process.kill(-first.child.pid!, 'SIGINT');
-  expect(await first.exited).toBe(0);
+  const firstCode = await first.exited;
+  expect({ code: firstCode, output: firstCode === 0 ? '' : first.output() }).toEqual({ code: 0, output: '' });
   const probe = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
   await expect(probe.connect()).rejects.toThrow();
   await probe.end().catch(() => undefined);
@@ -101,5 +102,6 @@ it('npm start: embedded PostgreSQL, migrations, API and projector; Ctrl-C stops 
   expect(again.status).toBe(200);
   expect(((await again.json()) as { code: string }).code).toBe('auditor');
   second.child.kill('SIGTERM');
-  expect(await second.exited).toBe(0);
+  const code = await second.exited;
+  expect({ code, output: code === 0 ? '' : second.output() }).toEqual({ code: 0, output: '' });
 });

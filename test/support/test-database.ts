@@ -31,6 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const ownerUrl = url.toString();
   const owner = new Pool({ connectionString: ownerUrl, max: 10 });
   owner.on('error', () => undefined);
+  owner.on('connect', (client) => client.on('error', () => undefined));
   return {
     name,
     ownerUrl,

@@ -13,6 +13,9 @@ export type Trx = Transaction<Database>;
 export function createPool(connectionString: string, options: PoolConfig = {}): Pool {
   const pool = new Pool({ connectionString, max: 10, ...options });
   pool.on('error', () => undefined);
+  // pg-pool drops its own listener while a client is checked out; a server shutting down between
+  // two statements of a transaction must fail that transaction, not kill the process.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
