@@ -1,7 +1,9 @@
 import { chmodSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { openSecret, sealSecret } from '../../libs/infra/src/crypto/credential-vault';
+import { KeyDestroyed, KeyStore } from '../../libs/infra/src/crypto/key-store';
 import { Client } from 'pg';
 import { companyDecider, companyStreamName } from '../../libs/domain/src';
 import { handleCommand } from '../../libs/infra/src/commands/handle-command';
@@ -129,6 +131,21 @@ describe('CLI against DATABASE_URL', () => {
     const unknown = await runCli(['grant', '--user', userId, '--role', 'nope', '--reason', 'x'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no role nope');
+  });
+
+  it('shred-keys destroys every key of one company: its secrets become unreadable, others stay, and the log records it', async () => {
+    const masterKey = randomBytes(32);
+    const keys = new KeyStore(db.owner, masterKey);
+    const [company, other] = [randomUUID(), randomUUID()];
+    const mine = await sealSecret(keys, company, 'to be shredded');
+    const theirs = await sealSecret(keys, other, 'kept');
+    const run = await runCli(['shred-keys', '--company', company, '--reason', 'customer left; GDPR erasure', '--json'], { ...env, MASTER_KEY: masterKey.toString('base64') });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ companyId: company, dataKeysDestroyed: 1 });
+    await expect(openSecret(keys, company, mine)).rejects.toBeInstanceOf(KeyDestroyed);
+    expect(await openSecret(keys, other, theirs)).toBe('kept');
+    const { rows } = await db.owner.query(`SELECT data, metadata -> 'actor' AS actor FROM event_log.events WHERE stream_id = $1`, [`keyOperations-${company}`]);
+    expect(rows).toEqual([{ data: expect.objectContaining({ companyId: company, dataKeys: 1, reason: 'customer left; GDPR erasure' }), actor: { service: 'vibot-cli' } }]);
   });
 
   it('refuses EVENTSTORE_CONNECTION_STRING while only the PostgreSQL log exists', async () => {

@@ -11,6 +11,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   db-url                                             the service's database connection string
   grant --user <id> --role <code> --reason <text>    break-glass: grant a role directly (recorded, service actor)
   revoke --user <id> --role <code> --reason <text>   break-glass: revoke a role directly
+  shred-keys --company <id> --reason <text>          crypto-shredding: destroy every key of a company (secrets unreadable, log intact)
   projections                                        checkpoints, status and lag of every projection
   skip-event --projection <name> --reason <text>     move a halted projection past the event it cannot apply
   every command takes --json for machine-readable output on stdout`;
@@ -46,6 +47,8 @@ async function main(argv: string[]): Promise<void> {
     case 'grant':
     case 'revoke':
       return (await import('./grant-or-revoke')).grantOrRevoke(config, positionals[0] as 'grant' | 'revoke', values);
+    case 'shred-keys':
+      return (await import('./shred-keys')).shredKeys(config, values);
     case 'projections':
       return (await import('./projection-operations')).listProjections(config, values);
     case 'skip-event':

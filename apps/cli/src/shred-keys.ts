@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '../../../libs/infra/src/config/config';
+import { KeyStore } from '../../../libs/infra/src/crypto/key-store';
+import { toEnvelopes } from '../../../libs/infra/src/event-log/envelope';
+import { printResult, required, UsageError } from './cli-output';
+import { withDatabase } from './with-database';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * `shred-keys --company <id> --reason <text>`: crypto-shredding. Deletes every key of the
+ * company, so none of its credential secrets can be decrypted again, by anyone; the log is
+ * untouched and still rebuilds every table. The shredding itself is recorded for auditors.
+ */
+export async function shredKeys(config: AppConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+  const companyId = required(flags.company as string | undefined, 'company').toLowerCase();
+  if (!UUID.test(companyId)) throw new UsageError('--company must be a company id (uuid)');
+  const reason = required(flags.reason as string | undefined, 'reason');
+  const destroyed = await withDatabase(config, async (owner, log) => {
+    const { rows } = await owner.query<{ n: number }>('SELECT count(*)::int AS n FROM keystore.data_keys WHERE company_id = $1', [companyId]);
+    await new KeyStore(owner, config.masterKey()).destroyCompanyKeys(companyId);
+    const commandId = randomUUID();
+    const now = new Date().toISOString();
+    await log.append(
+      `keyOperations-${companyId}`,
+      toEnvelopes([{ type: 'CompanyKeysShredded', data: { companyId, dataKeys: rows[0]!.n, reason, shreddedAt: now } }], {
+        commandId, correlationId: commandId, actor: { kind: 'service', service: 'vibot-cli' }, now, tenant: { companyId },
+      }),
+      { expected: 'any' },
+    );
+    return rows[0]!.n;
+  });
+  printResult(flags.json === true, { companyId, dataKeysDestroyed: destroyed }, `shredded ${destroyed} data keys of company ${companyId}`);
+}
