@@ -148,6 +148,19 @@ describe('CLI against DATABASE_URL', () => {
     expect(rows).toEqual([{ data: expect.objectContaining({ companyId: company, dataKeys: 1, reason: 'customer left; GDPR erasure' }), actor: { service: 'vibot-cli' } }]);
   });
 
+  it('verify-log recomputes every hash chain and exits 1 naming the first broken link', async () => {
+    const boot = JSON.parse((await runCli(['bootstrap', '--company', 'Chain', '--admin-email', 'c@c.test', '--json'], env)).stdout);
+    const stream = `company-${boot.companyId}`;
+    const clean = await runCli(['verify-log', '--json'], env);
+    expect(clean.code).toBe(0);
+    expect(JSON.parse(clean.stdout).broken).toEqual([]);
+    await db.owner.query(`UPDATE event_log.events SET data = jsonb_set(data, '{name}', '"forged"') WHERE stream_id = $1 AND stream_revision = 0`, [stream]);
+    const tampered = await runCli(['verify-log', '--json'], env);
+    expect(tampered.code).toBe(1);
+    expect(JSON.parse(tampered.stdout).broken).toEqual([{ stream, revision: '0', reason: 'hash_mismatch' }]);
+    expect((await runCli(['verify-log', '--stream', stream], env)).stdout).toContain(`BROKEN ${stream}@0: hash_mismatch`);
+  });
+
   it('refuses EVENTSTORE_CONNECTION_STRING while only the PostgreSQL log exists', async () => {
     const run = await runCli(['bootstrap', '--company', 'Esdb', '--admin-email', 'e@s.test'], { ...env, EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:2113' });
     expect(run.code).toBe(1);

@@ -12,6 +12,7 @@ const USAGE = `usage: npm run cli -- <command> [options]
   grant --user <id> --role <code> --reason <text>    break-glass: grant a role directly (recorded, service actor)
   revoke --user <id> --role <code> --reason <text>   break-glass: revoke a role directly
   shred-keys --company <id> --reason <text>          crypto-shredding: destroy every key of a company (secrets unreadable, log intact)
+  verify-log [--stream <name>]                       recompute every stream's hash chain; exit 1 on a broken link
   projections                                        checkpoints, status and lag of every projection
   skip-event --projection <name> --reason <text>     move a halted projection past the event it cannot apply
   every command takes --json for machine-readable output on stdout`;
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
       projection: { type: 'string' },
       reason: { type: 'string' },
       role: { type: 'string' },
+      stream: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./grant-or-revoke')).grantOrRevoke(config, positionals[0] as 'grant' | 'revoke', values);
     case 'shred-keys':
       return (await import('./shred-keys')).shredKeys(config, values);
+    case 'verify-log':
+      return (await import('./verify-log')).verifyLogCommand(config, values);
     case 'projections':
       return (await import('./projection-operations')).listProjections(config, values);
     case 'skip-event':

@@ -24,6 +24,13 @@ export class AuditQueryDto {
   limit?: number;
 }
 
+export class VerifyQueryDto {
+  @ApiPropertyOptional({ description: 'One stream of your company; all of them when omitted', example: 'company-<uuid>' })
+  @IsOptional()
+  @Matches(STREAM, { message: 'stream must be a stream name such as company-<uuid>' })
+  stream?: string;
+}
+
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('v1/audit')
@@ -38,6 +45,11 @@ export class AuditController {
       ]);
     }
     return this.reader.readStream(user.actor, stream, BigInt(query.from ?? '0'), query.limit ?? 100);
+  }
+
+  @Get('verify')
+  verify(@Query() query: VerifyQueryDto, @CurrentUser() user: RequestUser) {
+    return this.reader.verify(user.actor, query.stream);
   }
 
   @Get('permission-change-requests/:id')

@@ -9,6 +9,7 @@ import {
   holdsRole,
   NotFound,
 } from '../../../../libs/domain/src';
+import { verifyLog } from '../../../../libs/infra/src/audit/verify-log';
 import type { RecordedEvent } from '../../../../libs/infra/src/event-log/event-log';
 import { formatPosition } from '../../../../libs/infra/src/event-log/position';
 import { upcast } from '../../../../libs/infra/src/event-log/upcasters';
@@ -69,6 +70,20 @@ export class AuditReader {
     const events = recorded.filter((event) => (event.data as { requestId?: unknown }).requestId === requestId);
     if (events.length === 0) throw new NotFound('request_not_found', 'Permission change request not found', { requestId });
     return { requestId, stream: companyStreamName(actor.companyId), events: events.map(toAuditEvent), nextFrom: null };
+  }
+
+  /**
+   * Tamper evidence: recomputes the hash chains of the company's streams (or one of them) and
+   * names the first broken link of each. Another company's stream answers as a missing one.
+   */
+  async verify(actor: UserActor, stream: string | undefined): Promise<{ streams: number; events: number; broken: { stream: string; revision: string; reason: string }[] }> {
+    await this.requireAdmin(actor);
+    if (stream !== undefined) {
+      const [first] = await this.runtime.eventLog.readStream(stream, { from: 0n, limit: 1 });
+      if (first?.metadata.tenant?.companyId !== actor.companyId) throw new NotFound('stream_not_found', 'Stream not found', { stream });
+    }
+    const result = await verifyLog(this.runtime.pool, this.runtime.eventLog, stream !== undefined ? { stream } : { companyId: actor.companyId });
+    return { ...result, broken: result.broken.map((b) => ({ stream: b.stream, revision: b.revision.toString(), reason: b.reason })) };
   }
 
   /** Decided from the event-sourced company state, never from a possibly stale read model. */
