@@ -4,7 +4,7 @@ import { handleCommand } from '../../libs/infra/src/commands/handle-command';
 import { KeyDestroyed, KeyStore } from '../../libs/infra/src/crypto/key-store';
 import { destroyCredentialVersion, readSecretForRuntime, rotateCredential } from '../../libs/infra/src/credentials/credential-service';
 import { createPool } from '../../libs/infra/src/database/database';
-import type { CommandContext } from '../../libs/infra/src/event-log/envelope';
+import { type CommandContext, newCommandContext } from '../../libs/infra/src/event-log/envelope';
 import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -12,10 +12,7 @@ let db: TestDatabase;
 let apiPool: ReturnType<typeof createPool>;
 let deps: { log: PostgresEventLog; keys: KeyStore };
 
-const context = (actor: Actor, companyId: string): CommandContext => {
-  const commandId = randomUUID();
-  return { commandId, correlationId: commandId, actor, now: new Date().toISOString(), tenant: { companyId } };
-};
+const context = (actor: Actor, companyId: string): CommandContext => newCommandContext(actor, { companyId });
 
 beforeAll(async () => {
   db = await createTestDatabase();

@@ -5,7 +5,7 @@ import { openSecret } from '../../libs/infra/src/crypto/credential-vault';
 import { KeyDestroyed, KeyStore } from '../../libs/infra/src/crypto/key-store';
 import { rotateCredential } from '../../libs/infra/src/credentials/credential-service';
 import { createPool } from '../../libs/infra/src/database/database';
-import type { CommandContext } from '../../libs/infra/src/event-log/envelope';
+import { type CommandContext, newCommandContext } from '../../libs/infra/src/event-log/envelope';
 import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
 import { startProjector } from '../../libs/infra/src/projections/projector';
 import { waitForProjection } from '../support/projection-wait';
@@ -14,10 +14,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 let db: TestDatabase;
 let apiPool: ReturnType<typeof createPool>;
 let deps: { log: PostgresEventLog; keys: KeyStore };
-const context = (actor: Actor, companyId: string): CommandContext => {
-  const commandId = randomUUID();
-  return { commandId, correlationId: commandId, actor, now: new Date().toISOString(), tenant: { companyId } };
-};
+const context = (actor: Actor, companyId: string): CommandContext => newCommandContext(actor, { companyId });
 
 beforeAll(async () => {
   db = await createTestDatabase();

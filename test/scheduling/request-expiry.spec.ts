@@ -6,6 +6,7 @@ import { startProjector, type Projector } from '../../libs/infra/src/projections
 import { startExpiryScheduler } from '../../libs/infra/src/scheduling/request-expiry';
 import { waitForProjection } from '../support/projection-wait';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { newCommandContext } from '../../libs/infra/src/event-log/envelope';
 
 let db: TestDatabase;
 let log: PostgresEventLog;
@@ -22,10 +23,7 @@ afterAll(async () => {
 
 async function run(companyId: string, actor: Actor, type: CompanyCommand['type'], data: object): Promise<void> {
   const now = new Date().toISOString();
-  const commandId = randomUUID();
-  await handleCommand(log, companyDecider, companyStreamName(companyId), { type, data, metadata: { actor, now } } as CompanyCommand, {
-    commandId, correlationId: commandId, actor, now, tenant: { companyId },
-  });
+  await handleCommand(log, companyDecider, companyStreamName(companyId), { type, data, metadata: { actor, now } } as CompanyCommand, newCommandContext(actor, { companyId }, now));
 }
 
 it('records each overdue pending request as expired exactly once, from one scheduler at a time', async () => {

@@ -6,6 +6,7 @@ import { handleCommand } from '../../../libs/infra/src/commands/handle-command';
 import { formatPosition } from '../../../libs/infra/src/event-log/position';
 import { printResult, required } from './cli-output';
 import { withDatabase } from './with-database';
+import { newCommandContext } from '../../../libs/infra/src/event-log/envelope';
 
 const CLI_ACTOR = { kind: 'service', service: 'vibot-cli' } as const;
 
@@ -21,15 +22,8 @@ export async function bootstrapCompany(config: AppConfig, flags: Record<string, 
     data: { companyId, name, adminUserId, adminRoleId: randomUUID(), adminEmail, adminDisplayName: null },
     metadata: { actor: CLI_ACTOR, now },
   };
-  const commandId = randomUUID();
   const result = await withDatabase(config, (_owner, log) =>
-    handleCommand(log, companyDecider, companyStreamName(companyId), command, {
-      commandId,
-      correlationId: commandId,
-      actor: CLI_ACTOR,
-      now,
-      tenant: { companyId },
-    }),
+    handleCommand(log, companyDecider, companyStreamName(companyId), command, newCommandContext(CLI_ACTOR, { companyId }, now)),
   );
   const token = await mintToken(config.jwt, { userId: adminUserId, companyId }, (flags.ttl as string | undefined) ?? '12h');
   printResult(

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { companyDecider, companyStreamName, type CompanyState } from '../../../libs/domain/src';
 import type { AppConfig } from '../../../libs/infra/src/config/config';
@@ -8,6 +7,7 @@ import { formatPosition } from '../../../libs/infra/src/event-log/position';
 import { loadState } from '../../../libs/infra/src/commands/load-state';
 import { printResult, required, UsageError } from './cli-output';
 import { withDatabase } from './with-database';
+import { newCommandContext } from '../../../libs/infra/src/event-log/envelope';
 
 const CLI_ACTOR = { kind: 'service', service: 'vibot-cli' } as const;
 
@@ -34,16 +34,9 @@ export async function grantOrRevoke(config: AppConfig, verb: 'grant' | 'revoke',
     const { companyId, state } = await companyOf(log, owner, userId);
     const role = state.status === 'registered' ? [...state.roles.values()].find((r) => r.code === code) : undefined;
     if (!role) throw new UsageError(`no role ${code} in company ${companyId}`);
-    const commandId = randomUUID();
     const now = new Date().toISOString();
     const type = verb === 'grant' ? 'GrantRole' : 'RevokeRole';
-    return handleCommand(log, companyDecider, companyStreamName(companyId), { type, data: { userId, roleId: role.roleId, reason }, metadata: { actor: CLI_ACTOR, now } } as never, {
-      commandId,
-      correlationId: commandId,
-      actor: CLI_ACTOR,
-      now,
-      tenant: { companyId },
-    });
+    return handleCommand(log, companyDecider, companyStreamName(companyId), { type, data: { userId, roleId: role.roleId, reason }, metadata: { actor: CLI_ACTOR, now } } as never, newCommandContext(CLI_ACTOR, { companyId }, now));
   });
   const position = result.position ? formatPosition(result.position) : null;
   printResult(flags.json === true, { userId, role: code, action: verb, position }, `${verb === 'grant' ? 'granted' : 'revoked'} ${code} ${verb === 'grant' ? 'to' : 'from'} ${userId} (position ${position})`);

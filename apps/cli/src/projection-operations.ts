@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../../../libs/infra/src/config/config';
 import { asService, createDb } from '../../../libs/infra/src/database/database';
-import { toEnvelopes } from '../../../libs/infra/src/event-log/envelope';
+import { toEnvelopes, newCommandContext } from '../../../libs/infra/src/event-log/envelope';
 import { formatPosition } from '../../../libs/infra/src/event-log/position';
 import { moveCheckpoint, readCheckpoint } from '../../../libs/infra/src/projections/checkpoints';
 import { note, printResult, required, UsageError } from './cli-output';
@@ -36,11 +35,9 @@ export async function skipEvent(config: AppConfig, flags: Record<string, string 
     const [event] = await log.readAll({ after: checkpoint.position, limit: 1 });
     if (!event) throw new UsageError(`projection ${name} is at the end of the log`);
     await asService(db, (trx) => moveCheckpoint(trx, name, checkpoint.position, event.position, 1));
-    const commandId = randomUUID();
     const record = { projection: name, eventId: event.eventId, stream: event.streamId, revision: event.revision.toString(), type: event.type, reason };
-    await log.append(`projectorOperations-${name}`, toEnvelopes([{ type: 'ProjectionEventSkipped', data: record }], {
-      commandId, correlationId: commandId, actor: { kind: 'service', service: 'vibot-cli' }, now: new Date().toISOString(), tenant: {},
-    }), { expected: 'any' });
+    const context = newCommandContext({ kind: 'service', service: 'vibot-cli' }, {});
+    await log.append(`projectorOperations-${name}`, toEnvelopes([{ type: 'ProjectionEventSkipped', data: record }], context), { expected: 'any' });
     return { ...record, position: formatPosition(event.position) };
   });
   note(`skipped ${skipped.type} ${skipped.stream}@${skipped.revision} in projection ${name}; restart the projector to resume`);

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../../../libs/infra/src/config/config';
 import { KeyStore } from '../../../libs/infra/src/crypto/key-store';
-import { toEnvelopes } from '../../../libs/infra/src/event-log/envelope';
+import { toEnvelopes, newCommandContext } from '../../../libs/infra/src/event-log/envelope';
 import { printResult, required, UsageError } from './cli-output';
 import { withDatabase } from './with-database';
 
@@ -19,13 +18,13 @@ export async function shredKeys(config: AppConfig, flags: Record<string, string 
   const destroyed = await withDatabase(config, async (owner, log) => {
     const { rows } = await owner.query<{ n: number }>('SELECT count(*)::int AS n FROM keystore.data_keys WHERE company_id = $1', [companyId]);
     await new KeyStore(owner, config.masterKey()).destroyCompanyKeys(companyId);
-    const commandId = randomUUID();
     const now = new Date().toISOString();
     await log.append(
       `keyOperations-${companyId}`,
-      toEnvelopes([{ type: 'CompanyKeysShredded', data: { companyId, dataKeys: rows[0]!.n, reason, shreddedAt: now } }], {
-        commandId, correlationId: commandId, actor: { kind: 'service', service: 'vibot-cli' }, now, tenant: { companyId },
-      }),
+      toEnvelopes(
+        [{ type: 'CompanyKeysShredded', data: { companyId, dataKeys: rows[0]!.n, reason, shreddedAt: now } }],
+        newCommandContext({ kind: 'service', service: 'vibot-cli' }, { companyId }, now),
+      ),
       { expected: 'any' },
     );
     return rows[0]!.n;

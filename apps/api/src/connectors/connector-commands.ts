@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import {
   ADMIN_ROLE_CODE,
   companyDecider,
@@ -17,7 +16,7 @@ import {
 } from '../../../../libs/domain/src';
 import { type CommandResult, handleCommand } from '../../../../libs/infra/src/commands/handle-command';
 import { loadState } from '../../../../libs/infra/src/commands/load-state';
-import type { CommandContext } from '../../../../libs/infra/src/event-log/envelope';
+import { type CommandContext, newCommandContext } from '../../../../libs/infra/src/event-log/envelope';
 import { formatPosition } from '../../../../libs/infra/src/event-log/position';
 import { upcast } from '../../../../libs/infra/src/event-log/upcasters';
 import { ApiRuntime } from '../api-runtime';
@@ -52,16 +51,8 @@ export const userContext = (request: ApiRequest, actor: UserActor): CommandConte
   tenant: { companyId: actor.companyId },
 });
 
-export const serviceContext = (service: RequestService): CommandContext => {
-  const commandId = randomUUID();
-  return {
-    commandId,
-    correlationId: commandId,
-    actor: { kind: 'service', service: service.actor.service },
-    now: new Date().toISOString(),
-    tenant: { companyId: service.actor.companyId },
-  };
-};
+export const serviceContext = (service: RequestService): CommandContext =>
+  newCommandContext({ kind: 'service', service: service.actor.service }, { companyId: service.actor.companyId });
 
 /**
  * Connector commands on their own stream. The facts the decider cannot see (is the caller an

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Actor } from '../../../domain/src/shared/decider';
 import type { EventMetadata, EventToAppend } from './event-log';
 
@@ -14,6 +14,12 @@ export type CommandContext = Readonly<{
 }>;
 
 export const SCHEMA_VERSION = 1;
+
+/** The context of a command that starts its own story: a fresh id, which is also its correlation id. */
+export function newCommandContext(actor: Actor, tenant: CommandContext['tenant'], now: string = new Date().toISOString()): CommandContext {
+  const commandId = randomUUID();
+  return { commandId, correlationId: commandId, actor, now, tenant };
+}
 
 /**
  * Event ids derived from the command id: a retried command (same Idempotency-Key, a crash

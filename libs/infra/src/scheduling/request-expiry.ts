@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
 import { companyDecider, companyStreamName, isDomainError, type CompanyCommand } from '../../../domain/src';
@@ -6,6 +5,7 @@ import { handleCommand } from '../commands/handle-command';
 import { asService, createDb } from '../database/database';
 import type { EventLog } from '../event-log/event-log';
 import type { ProjectorLogger } from '../projections/projector';
+import { newCommandContext } from '../event-log/envelope';
 
 const LOCK = [727_003, 1] as const;
 const ACTOR = { kind: 'service', service: 'request-expiry' } as const;
@@ -44,12 +44,9 @@ export function startExpiryScheduler(options: {
     let expired = 0;
     for (const request of due) {
       const now = new Date().toISOString();
-      const commandId = randomUUID();
       const command = { type: 'ExpireRequest', data: { requestId: request.id }, metadata: { actor: ACTOR, now } } as CompanyCommand;
       try {
-        await handleCommand(options.log, companyDecider, companyStreamName(request.company_id), command, {
-          commandId, correlationId: commandId, actor: ACTOR, now, tenant: { companyId: request.company_id },
-        });
+        await handleCommand(options.log, companyDecider, companyStreamName(request.company_id), command, newCommandContext(ACTOR, { companyId: request.company_id }, now));
         expired++;
       } catch (error) {
         if (!isDomainError(error)) throw error;
