@@ -13,6 +13,10 @@ const USAGE = `usage: npm run cli -- <command> [options]
   revoke --user <id> --role <code> --reason <text>   break-glass: revoke a role directly
   shred-keys --company <id> --reason <text>          crypto-shredding: destroy every key of a company (secrets unreadable, log intact)
   verify-log [--stream <name>]                       recompute every stream's hash chain; exit 1 on a broken link
+  verify-export <file>                               verify an NDJSON export (GET /v1/audit/export) offline; exit 1 if broken
+  as-of --at <ISO time|position> --schema <name>     build every read table as it was then into a separate schema (same RLS)
+  rebuild [projection]                               replay the log into new tables beside the live ones, then swap them in
+  verify-read-models                                 replay into a scratch schema, compare row by row with the live tables
   projections                                        checkpoints, status and lag of every projection
   skip-event --projection <name> --reason <text>     move a halted projection past the event it cannot apply
   every command takes --json for machine-readable output on stdout`;
@@ -32,6 +36,8 @@ async function main(argv: string[]): Promise<void> {
       reason: { type: 'string' },
       role: { type: 'string' },
       stream: { type: 'string' },
+      at: { type: 'string' },
+      schema: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -53,6 +59,14 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./shred-keys')).shredKeys(config, values);
     case 'verify-log':
       return (await import('./verify-log')).verifyLogCommand(config, values);
+    case 'verify-export':
+      return (await import('./verify-export')).verifyExportCommand(positionals[1], values);
+    case 'as-of':
+      return (await import('./read-model-commands')).asOfCommand(config, values);
+    case 'rebuild':
+      return (await import('./read-model-commands')).rebuildCommand(config, positionals[1], values);
+    case 'verify-read-models':
+      return (await import('./read-model-commands')).verifyReadModelsCommand(config, values);
     case 'projections':
       return (await import('./projection-operations')).listProjections(config, values);
     case 'skip-event':

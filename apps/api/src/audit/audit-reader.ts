@@ -1,20 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import {
-  ADMIN_ROLE_CODE,
-  companyDecider,
-  type CompanyEvent,
-  companyStreamName,
-  fold,
-  Forbidden,
-  holdsRole,
-  NotFound,
-} from '../../../../libs/domain/src';
+import { companyStreamName, NotFound } from '../../../../libs/domain/src';
 import { verifyLog } from '../../../../libs/infra/src/audit/verify-log';
 import type { RecordedEvent } from '../../../../libs/infra/src/event-log/event-log';
 import { formatPosition } from '../../../../libs/infra/src/event-log/position';
-import { upcast } from '../../../../libs/infra/src/event-log/upcasters';
 import { ApiRuntime } from '../api-runtime';
 import type { UserActor } from '../http/request-user';
+import { requireAuditAccess } from './audit-access';
 
 export type AuditEvent = Readonly<{
   revision: string;
@@ -43,7 +34,7 @@ export class AuditReader {
   constructor(private readonly runtime: ApiRuntime) {}
 
   async readStream(actor: UserActor, stream: string, from: bigint, limit: number): Promise<AuditPage> {
-    await this.requireAdmin(actor);
+    await requireAuditAccess(this.runtime.eventLog, actor);
     const log = this.runtime.eventLog;
     const events = await log.readStream(stream, { from, limit });
     // The first event says whose stream it is even when the page itself is empty.
@@ -66,7 +57,7 @@ export class AuditReader {
    * caused (their causationId is the approval that applied them) and its decision, in order.
    */
   async readRequestHistory(actor: UserActor, requestId: string): Promise<AuditPage & { requestId: string }> {
-    const recorded = await this.requireAdmin(actor);
+    const recorded = await requireAuditAccess(this.runtime.eventLog, actor);
     const events = recorded.filter((event) => (event.data as { requestId?: unknown }).requestId === requestId);
     if (events.length === 0) throw new NotFound('request_not_found', 'Permission change request not found', { requestId });
     return { requestId, stream: companyStreamName(actor.companyId), events: events.map(toAuditEvent), nextFrom: null };
@@ -77,22 +68,12 @@ export class AuditReader {
    * names the first broken link of each. Another company's stream answers as a missing one.
    */
   async verify(actor: UserActor, stream: string | undefined): Promise<{ streams: number; events: number; broken: { stream: string; revision: string; reason: string }[] }> {
-    await this.requireAdmin(actor);
+    await requireAuditAccess(this.runtime.eventLog, actor);
     if (stream !== undefined) {
       const [first] = await this.runtime.eventLog.readStream(stream, { from: 0n, limit: 1 });
       if (first?.metadata.tenant?.companyId !== actor.companyId) throw new NotFound('stream_not_found', 'Stream not found', { stream });
     }
     const result = await verifyLog(this.runtime.pool, this.runtime.eventLog, stream !== undefined ? { stream } : { companyId: actor.companyId });
     return { ...result, broken: result.broken.map((b) => ({ stream: b.stream, revision: b.revision.toString(), reason: b.reason })) };
-  }
-
-  /** Decided from the event-sourced company state, never from a possibly stale read model. */
-  private async requireAdmin(actor: UserActor): Promise<RecordedEvent[]> {
-    const recorded = await this.runtime.eventLog.readStream(companyStreamName(actor.companyId));
-    const state = fold(companyDecider, recorded.map((event) => upcast(event) as CompanyEvent));
-    if (!holdsRole(state, actor.userId, ADMIN_ROLE_CODE)) {
-      throw new Forbidden('not_admin', 'Only company administrators may read the audit trail');
-    }
-    return recorded;
   }
 }
