@@ -1,0 +1,97 @@
+import { sql } from 'kysely';
+import type { Pool } from 'pg';
+import { createDb, type Db } from '../database/database';
+import type { EventLog, RecordedEvent } from '../event-log/event-log';
+import { comparePositions, type Position } from '../event-log/position';
+import type { Projection } from '../projections/projection';
+import { quoteIdent } from './read-tables';
+
+/** Where a replay stops: at a log position, or before the first event recorded after a moment. */
+export type ReplayBound = Readonly<{ position?: Position; time?: Date }>;
+
+export type ReplayProgress = Readonly<{ phase: string; done: number; total: number; position: Position }>;
+
+export type ReplayOptions = Readonly<{
+  owner: Pool;
+  log: EventLog;
+  projection: Projection;
+  /** The schema whose copies of the read tables receive the rows. */
+  schema: string;
+  after: Position;
+  until?: ReplayBound;
+  pageSize?: number;
+  phase?: string;
+  onProgress?: (progress: ReplayProgress) => void;
+}>;
+
+export type ReplayResult = Readonly<{ position: Position; applied: number; reachedBound: boolean }>;
+
+/**
+ * Replays the log into the copies of a projection's tables in `schema`, with the projection's
+ * own handlers (the same code as live, bound to the copies by search_path). Pages are read
+ * ahead while the previous one is applied; each page commits in one transaction.
+ */
+export async function replayInto(options: ReplayOptions): Promise<ReplayResult> {
+  const db = createDb(options.owner);
+  const skipped = await skippedEventIds(options.owner, options.projection.name);
+  const total = await countEvents(options.owner, options.after, options.until);
+  const pageSize = options.pageSize ?? 2000;
+  let position = options.after;
+  let applied = 0;
+  let next = options.log.readAll({ after: position, limit: pageSize });
+  for (;;) {
+    const page = await next;
+    const cut = withinBound(page, options.until);
+    const reachedBound = cut.length < page.length;
+    if (cut.length === 0) return { position, applied, reachedBound: reachedBound || page.length === 0 };
+    // Read ahead while this page is written: the log and the tables are different connections.
+    if (!reachedBound) next = options.log.readAll({ after: cut[cut.length - 1]!.position, limit: pageSize });
+    await applyPage(db, options.projection, options.schema, cut, skipped);
+    position = cut[cut.length - 1]!.position;
+    applied += cut.length;
+    options.onProgress?.({ phase: options.phase ?? 'replay', done: applied, total: Math.max(total, applied), position });
+    if (reachedBound) return { position, applied, reachedBound };
+  }
+}
+
+function withinBound(page: readonly RecordedEvent[], until: ReplayBound | undefined): readonly RecordedEvent[] {
+  if (!until) return page;
+  const limit = until.time?.getTime();
+  const stop = page.findIndex(
+    (event) =>
+      (until.position !== undefined && comparePositions(event.position, until.position) > 0) ||
+      (limit !== undefined && Date.parse(event.createdAt) > limit),
+  );
+  return stop < 0 ? page : page.slice(0, stop);
+}
+
+async function applyPage(db: Db, projection: Projection, schema: string, events: readonly RecordedEvent[], skipped: ReadonlySet<string>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    // Nothing reads the copies until they are complete, and a crash means starting over: the
+    // replay need not wait for each commit to reach the disk.
+    await sql.raw(`SET LOCAL ROLE service_role; SET LOCAL search_path = ${quoteIdent(schema)}, public; SET LOCAL synchronous_commit = off`).execute(trx);
+    for (const event of events) {
+      if (projection.handles.has(event.type) && !skipped.has(event.eventId)) await projection.apply(trx, event);
+    }
+  });
+}
+
+/** Events an operator skipped in this projection (recorded in the log): a replay skips them too. */
+export async function skippedEventIds(owner: Pool, projection: string): Promise<ReadonlySet<string>> {
+  const { rows } = await owner.query<{ id: string }>(
+    `SELECT e.data->>'eventId' AS id FROM event_log.events e WHERE e.type = 'ProjectionEventSkipped' AND e.data->>'projection' = $1`,
+    [projection],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
+async function countEvents(owner: Pool, after: Position, until: ReplayBound | undefined): Promise<number> {
+  const { rows } = await owner.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM event_log.events e
+      WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+        AND ($3::text IS NULL OR (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint))
+        AND ($5::timestamptz IS NULL OR e.created_at <= $5::timestamptz)`,
+    [after.commit.toString(), after.prepare.toString(), until?.position?.commit.toString() ?? null, until?.position?.prepare.toString() ?? null, until?.time?.toISOString() ?? null],
+  );
+  return Number(rows[0]!.n);
+}
