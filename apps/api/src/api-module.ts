@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { ApiRuntime } from './api-runtime';
 import { AuditController } from './audit/audit-controller';
+import { AuditExportController } from './audit/audit-export-controller';
 import { AuditReader } from './audit/audit-reader';
 import { AuthGuard } from './auth/auth-guard';
 import { CommandRunner } from './commands/command-runner';
@@ -55,6 +56,7 @@ export class ApiModule {
         ConnectorsController,
         CredentialsController,
         AuditController,
+        AuditExportController,
         HealthController,
         MetricsController,
       ],

@@ -41,6 +41,8 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h' },
     },
   });
+  // verify-export works offline on a file: it must not need (or create) any configuration.
+  if (!values.help && positionals[0] === 'verify-export') return (await import('./verify-export')).verifyExportCommand(positionals[1], values);
   const config = loadConfig();
   // Each command loads only what it needs: `token` should not wait for NestJS to load.
   switch (values.help ? 'help' : positionals[0]) {
@@ -59,8 +61,6 @@ async function main(argv: string[]): Promise<void> {
       return (await import('./shred-keys')).shredKeys(config, values);
     case 'verify-log':
       return (await import('./verify-log')).verifyLogCommand(config, values);
-    case 'verify-export':
-      return (await import('./verify-export')).verifyExportCommand(positionals[1], values);
     case 'as-of':
       return (await import('./read-model-commands')).asOfCommand(config, values);
     case 'rebuild':
