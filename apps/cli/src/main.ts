@@ -14,7 +14,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
   shred-keys --company <id> --reason <text>          crypto-shredding: destroy every key of a company (secrets unreadable, log intact)
   verify-log [--stream <name>]                       recompute every stream's hash chain; exit 1 on a broken link
   verify-export <file>                               verify an NDJSON export (GET /v1/audit/export) offline; exit 1 if broken
-  as-of --at <ISO time|position> --schema <name>     build every read table as it was then into a separate schema (same RLS)
+  as-of --at <ISO time|position> --schema <name> [--replace]
+                                                     build every read table as it was then into a separate schema (same RLS)
   rebuild [projection]                               replay the log into new tables beside the live ones, then swap them in
   verify-read-models                                 replay into a scratch schema, compare row by row with the live tables
   projections                                        checkpoints, status and lag of every projection
@@ -38,6 +39,7 @@ async function main(argv: string[]): Promise<void> {
       stream: { type: 'string' },
       at: { type: 'string' },
       schema: { type: 'string' },
+      replace: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -103,10 +103,10 @@ async function applyCredentialEvent(trx: Trx, event: CredentialEvent): Promise<v
       // Only while the connector has a row: the credential stream does not stop at the
       // connector's deletion, and a version of a deleted connector has nowhere to go.
       await sql`
-        INSERT INTO public.connector_credentials (id, company_id, connector_id, version, secret_ciphertext, checksum, rotated_at, rotated_by)
+        INSERT INTO connector_credentials (id, company_id, connector_id, version, secret_ciphertext, checksum, rotated_at, rotated_by)
         SELECT ${credentialRowId(connectorId, version)}::uuid, ${companyId}::uuid, c.id, ${version}::int,
                ${Buffer.from(ciphertext, 'base64')}::bytea, ${checksum}, ${rotatedAt}::timestamptz, ${rotatedBy}::uuid
-          FROM public.integration_connectors c
+          FROM integration_connectors c
          WHERE c.id = ${connectorId}::uuid
         ON CONFLICT DO NOTHING`.execute(trx);
       return;

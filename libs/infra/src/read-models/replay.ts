@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import type { Pool } from 'pg';
-import { createDb, type Db } from '../database/database';
 import type { EventLog, RecordedEvent } from '../event-log/event-log';
 import { comparePositions, type Position } from '../event-log/position';
 import type { Projection } from '../projections/projection';
+import { recordStatements } from '../projections/statement-batch';
 import { quoteIdent } from './read-tables';
 
 /** Where a replay stops: at a log position, or before the first event recorded after a moment. */
@@ -32,10 +31,9 @@ export type ReplayResult = Readonly<{ position: Position; applied: number; reach
  * ahead while the previous one is applied; each page commits in one transaction.
  */
 export async function replayInto(options: ReplayOptions): Promise<ReplayResult> {
-  const db = createDb(options.owner);
   const skipped = await skippedEventIds(options.owner, options.projection.name);
   const total = await countEvents(options.owner, options.after, options.until);
-  const pageSize = options.pageSize ?? 2000;
+  const pageSize = options.pageSize ?? 5000;
   let position = options.after;
   let applied = 0;
   let next = options.log.readAll({ after: position, limit: pageSize });
@@ -46,7 +44,7 @@ export async function replayInto(options: ReplayOptions): Promise<ReplayResult> 
     if (cut.length === 0) return { position, applied, reachedBound: reachedBound || page.length === 0 };
     // Read ahead while this page is written: the log and the tables are different connections.
     if (!reachedBound) next = options.log.readAll({ after: cut[cut.length - 1]!.position, limit: pageSize });
-    await applyPage(db, options.projection, options.schema, cut, skipped);
+    await applyPage(options.owner, options.projection, options.schema, cut, skipped);
     position = cut[cut.length - 1]!.position;
     applied += cut.length;
     options.onProgress?.({ phase: options.phase ?? 'replay', done: applied, total: Math.max(total, applied), position });
@@ -65,15 +63,45 @@ function withinBound(page: readonly RecordedEvent[], until: ReplayBound | undefi
   return stop < 0 ? page : page.slice(0, stop);
 }
 
-async function applyPage(db: Db, projection: Projection, schema: string, events: readonly RecordedEvent[], skipped: ReadonlySet<string>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/**
+ * Companies never share a read-table row, so a page is split by tenant into independent lanes
+ * written in parallel (each lane keeps its events in log order); the page ends when all commit.
+ */
+async function applyPage(owner: Pool, projection: Projection, schema: string, events: readonly RecordedEvent[], skipped: ReadonlySet<string>): Promise<void> {
+  const lanes: RecordedEvent[][] = Array.from({ length: LANES }, () => []);
+  for (const event of events) {
+    if (projection.handles.has(event.type) && !skipped.has(event.eventId)) lanes[laneOf(event.metadata.tenant?.companyId)]!.push(event);
+  }
+  await Promise.all(lanes.filter((lane) => lane.length > 0).map((lane) => writeLane(owner, projection, schema, lane)));
+}
+
+const LANES = 2;
+
+function laneOf(companyId: string | undefined): number {
+  if (companyId === undefined) return 0;
+  let hash = 0;
+  for (let i = 0; i < companyId.length; i++) hash = (hash * 31 + companyId.charCodeAt(i)) | 0;
+  return Math.abs(hash) % LANES;
+}
+
+async function writeLane(owner: Pool, projection: Projection, schema: string, events: readonly RecordedEvent[]): Promise<void> {
+  const statements = await recordStatements(async (trx) => {
+    for (const event of events) await projection.apply(trx, event);
+  });
+  const client = await owner.connect();
+  try {
+    await client.query('BEGIN');
     // Nothing reads the copies until they are complete, and a crash means starting over: the
     // replay need not wait for each commit to reach the disk.
-    await sql.raw(`SET LOCAL ROLE service_role; SET LOCAL search_path = ${quoteIdent(schema)}, public; SET LOCAL synchronous_commit = off`).execute(trx);
-    for (const event of events) {
-      if (projection.handles.has(event.type) && !skipped.has(event.eventId)) await projection.apply(trx, event);
-    }
-  });
+    await client.query(`SET LOCAL ROLE service_role; SET LOCAL search_path = ${quoteIdent(schema)}, public; SET LOCAL synchronous_commit = off`);
+    await client.query(statements.join(';\n'));
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /** Events an operator skipped in this projection (recorded in the log): a replay skips them too. */

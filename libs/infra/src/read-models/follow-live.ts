@@ -1,0 +1,58 @@
+import type { Pool } from 'pg';
+import { createDb } from '../database/database';
+import type { EventLog } from '../event-log/event-log';
+import { comparePositions, type Position, START } from '../event-log/position';
+import { readCheckpoint } from '../projections/checkpoints';
+import type { Projection } from '../projections/projection';
+import { type ReplayProgress, replayInto } from './replay';
+import { type Frozen, withLiveTablesHeld } from './table-swap';
+import { tablesOf } from './read-tables';
+
+export type FollowOptions = Readonly<{ onProgress?: (progress: ReplayProgress) => void; pageSize?: number }>;
+
+/** Below this many events behind the live tables, the last stretch is replayed while they are held. */
+const CLOSE_ENOUGH = 2_000;
+/** Writers faster than the replay must not keep it chasing forever: then the rest is done held. */
+const MAX_ROUNDS = 5;
+
+/**
+ * Replays the log into the copies in `schema` until they show exactly what the live tables
+ * show: first freely, following the live projector's checkpoint while it moves, then with the
+ * live tables held still (`mode`) for the last few events, when `work` runs with both sides at
+ * the same position.
+ */
+export async function replayToLive<T>(
+  owner: Pool,
+  log: EventLog,
+  projection: Projection,
+  schema: string,
+  mode: 'EXCLUSIVE' | 'SHARE',
+  work: (frozen: Frozen, events: number) => Promise<T>,
+  options: FollowOptions = {},
+): Promise<T> {
+  const replay = (after: Position, until: Position, phase: string) =>
+    replayInto({ owner, log, projection, schema, after, until: { position: until }, phase, onProgress: options.onProgress, pageSize: options.pageSize });
+  let position = START;
+  let events = 0;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const live = (await readCheckpoint(createDb(owner), projection.name))?.position ?? START;
+    if (comparePositions(position, live) >= 0 || (await eventsBetween(owner, position, live)) < CLOSE_ENOUGH) break;
+    const result = await replay(position, live, round === 0 ? 'replay' : 'catch-up');
+    position = result.position;
+    events += result.applied;
+  }
+  return withLiveTablesHeld(owner, projection.name, tablesOf(projection.name), mode, async (frozen) => {
+    const result = await replay(position, frozen.position, 'final');
+    return work(frozen, events + result.applied);
+  });
+}
+
+async function eventsBetween(owner: Pool, from: Position, to: Position): Promise<number> {
+  const { rows } = await owner.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM event_log.events e
+      WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
+        AND (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)`,
+    [from.commit.toString(), from.prepare.toString(), to.commit.toString(), to.prepare.toString()],
+  );
+  return Number(rows[0]!.n);
+}
