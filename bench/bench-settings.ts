@@ -8,6 +8,8 @@ export type BenchSettings = Readonly<{
   batchSize: number;
   /** Appends per stream before a writer moves on: aggregates have short streams. */
   appendsPerStream: number;
+  /** Events in the log the rebuild benchmark replays (the aim is about 1M). */
+  rebuildEvents: number;
 }>;
 
 function positive(name: string, fallback: number): number {
@@ -27,5 +29,6 @@ export function loadBenchSettings(): BenchSettings {
     writers: 8,
     batchSize: 100,
     appendsPerStream: 50,
+    rebuildEvents: Math.floor(positive('BENCH_REBUILD_EVENTS', 1_000_000)),
   };
 }
