@@ -38,7 +38,7 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
   });
 }
 
-export type Company = Readonly<{ companyId: string; adminUserId: string; adminRoleId: string; adminToken: string }>;
+export type Company = Readonly<{ companyId: string; adminUserId: string; adminRoleId: string; auditorRoleId: string; adminToken: string }>;
 
 export type Member = Readonly<{ userId: string; token: string }>;
 
@@ -67,7 +67,7 @@ export async function startWorld(env: Record<string, string> = {}, options: { lo
   const app = await createApiApp({ config, apiDatabaseUrl: db.apiUrl, logger: options.logger ?? false });
   const token = (userId: string, companyId: string): Promise<string> => mintToken(config.jwt, { userId, companyId }, '10m');
   const registerCompany = async (name = 'Acme'): Promise<Company> => {
-    const ids = { companyId: randomUUID(), adminUserId: randomUUID(), adminRoleId: randomUUID() };
+    const ids = { companyId: randomUUID(), adminUserId: randomUUID(), adminRoleId: randomUUID(), auditorRoleId: randomUUID() };
     const actor = { kind: 'service', service: 'api-test' } as const;
     const now = new Date().toISOString();
     const command: RegisterCompany = {

@@ -35,6 +35,7 @@ describe('GET /v1/audit/streams/:stream', () => {
       'RoleDefined',
       'UserRegistered',
       'RoleGranted',
+      'RoleDefined',
       'UserRegistered',
       'RoleDefined',
     ]);
@@ -67,6 +68,7 @@ describe('GET /v1/audit/streams/:stream', () => {
     expect(page.status).toBe(200);
     expect(page.body.events.map((e: { revision: string }) => e.revision)).toEqual(['2', '3']);
     expect(page.body.nextFrom).toBe('4');
+    expect(page.body.next).toEqual(expect.any(String));
     const beyond = await audit(stream, acme.adminToken, '?from=1000');
     expect(beyond.status).toBe(200);
     expect(beyond.body.events).toEqual([]);
@@ -74,10 +76,32 @@ describe('GET /v1/audit/streams/:stream', () => {
     expect((await audit(stream, acme.adminToken, '?limit=0')).status).toBe(400);
   });
 
+  it('pages with an opaque cursor: next walks the stream exactly once and is null at the end', async () => {
+    const stream = `company-${acme.companyId}`;
+    const all = (await audit(stream, acme.adminToken)).body.events.map((e: { revision: string }) => e.revision);
+    const walked: string[] = [];
+    let query = '?limit=2';
+    for (;;) {
+      const page = await audit(stream, acme.adminToken, query);
+      expect(page.status).toBe(200);
+      walked.push(...page.body.events.map((e: { revision: string; stream: string }) => e.revision));
+      if (page.body.next === null) break;
+      query = `?limit=2&cursor=${encodeURIComponent(page.body.next)}`;
+    }
+    expect(walked).toEqual(all);
+    const first = await audit(stream, acme.adminToken, '?limit=2');
+    const cursor = encodeURIComponent(first.body.next);
+    // A cursor continues the stream it came from only, and says where to start on its own.
+    const elsewhere = await audit(`company-${other.companyId}`, other.adminToken, `?cursor=${cursor}`);
+    expect([elsewhere.status, elsewhere.body.code]).toEqual([400, 'invalid_cursor']);
+    const both = await audit(stream, acme.adminToken, `?cursor=${cursor}&from=0`);
+    expect([both.status, both.body.errors?.[0]?.field]).toEqual([400, 'from']);
+  });
+
   it('refuses a member (403), decided from the event-sourced state', async () => {
     const answer = await audit(`company-${acme.companyId}`, memberToken);
     expect(answer.status).toBe(403);
-    expect(answer.body.code).toBe('not_admin');
+    expect(answer.body.code).toBe('not_auditor');
   });
 
   it("answers 404 for another company's stream, exactly as for a missing one", async () => {

@@ -23,7 +23,7 @@ describe('tenant isolation through the API', () => {
     expect(asB.status).toBe(200);
     expect(asB.body.items.every((r: { companyId: string }) => r.companyId === b.companyId)).toBe(true);
     expect(asB.body.items.map((r: { id: string }) => r.id)).not.toContain(roleOfA.id);
-    expect(asB.body.items.map((r: { code: string }) => r.code)).toEqual(['Vibot.admin']);
+    expect(asB.body.items.map((r: { code: string }) => r.code)).toEqual(['Vibot.admin', 'Vibot.auditor']);
     // Control: A sees its own role, so the emptiness above is RLS, not a missing projection.
     const asA = await call(world.app, 'GET', '/v1/roles', { token: a.adminToken });
     expect(asA.body.items.map((r: { id: string }) => r.id)).toContain(roleOfA.id);

@@ -47,7 +47,7 @@ describe('CLI against DATABASE_URL', () => {
       `SELECT type, metadata -> 'actor' AS actor FROM event_log.events WHERE stream_id = $1 ORDER BY stream_revision`,
       [`company-${out.companyId}`],
     );
-    expect(rows.map((r) => r.type)).toEqual(['CompanyRegistered', 'RoleDefined', 'UserRegistered', 'RoleGranted']);
+    expect(rows.map((r) => r.type)).toEqual(['CompanyRegistered', 'RoleDefined', 'UserRegistered', 'RoleGranted', 'RoleDefined']);
     expect(rows[0].actor).toEqual({ service: 'vibot-cli' });
   });
 

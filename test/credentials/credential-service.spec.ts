@@ -31,7 +31,7 @@ async function world() {
   const service: Actor = { kind: 'service', service: 'test' };
   const run = (type: CompanyCommand['type'], data: object) =>
     handleCommand(deps.log, companyDecider, companyStreamName(companyId), { type, data, metadata: { actor: service, now: new Date().toISOString() } } as CompanyCommand, context(service, companyId));
-  await run('RegisterCompany', { companyId, name: 'Vault Co', adminUserId: adminId, adminRoleId: randomUUID(), adminEmail: 'a@v.test' });
+  await run('RegisterCompany', { companyId, name: 'Vault Co', adminUserId: adminId, adminRoleId: randomUUID(), auditorRoleId: randomUUID(), adminEmail: 'a@v.test' });
   await run('RegisterUser', { userId: memberId, email: 'm@v.test' });
   const admin: Actor & { kind: 'user' } = { kind: 'user', userId: adminId, companyId };
   const member: Actor & { kind: 'user' } = { kind: 'user', userId: memberId, companyId };

@@ -32,7 +32,7 @@ async function companyWithSecrets(name: string): Promise<{ companyId: string; co
   const connectorId = randomUUID();
   const service: Actor = { kind: 'service', service: 'test' };
   await handleCommand(deps.log, companyDecider, companyStreamName(companyId), {
-    type: 'RegisterCompany', data: { companyId, name, adminUserId: adminId, adminRoleId: randomUUID(), adminEmail: `a@${name}.test` },
+    type: 'RegisterCompany', data: { companyId, name, adminUserId: adminId, adminRoleId: randomUUID(), auditorRoleId: randomUUID(), adminEmail: `a@${name}.test` },
     metadata: { actor: service, now: new Date().toISOString() },
   } as CompanyCommand, context(service, companyId));
   const admin: Actor & { kind: 'user' } = { kind: 'user', userId: adminId, companyId };

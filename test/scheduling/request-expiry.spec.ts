@@ -31,7 +31,7 @@ it('records each overdue pending request as expired exactly once, from one sched
   const [admin, admin2, member] = [randomUUID(), randomUUID(), randomUUID()];
   const service: Actor = { kind: 'service', service: 'test' };
   const roleId = randomUUID();
-  await run(companyId, service, 'RegisterCompany', { companyId, name: 'Expiring', adminUserId: admin, adminRoleId: randomUUID(), adminEmail: 'a@x.test' });
+  await run(companyId, service, 'RegisterCompany', { companyId, name: 'Expiring', adminUserId: admin, adminRoleId: randomUUID(), auditorRoleId: randomUUID(), adminEmail: 'a@x.test' });
   await run(companyId, service, 'RegisterUser', { userId: admin2, email: 'a2@x.test' });
   await run(companyId, service, 'RegisterUser', { userId: member, email: 'm@x.test' });
   await run(companyId, service, 'DefineRole', { roleId, code: 'viewer', name: 'Viewer', maxProjectScopedRoles: 20 });

@@ -31,7 +31,7 @@ export function simulateCompany(size: { users: number; roles: number; updatesPer
       state = companyDecider.evolve(state, event);
     }
   };
-  run('RegisterCompany', { companyId, name: `Company ${companyId.slice(0, 8)}`, adminUserId, adminRoleId: randomUUID(), adminEmail: 'admin@example.com' });
+  run('RegisterCompany', { companyId, name: `Company ${companyId.slice(0, 8)}`, adminUserId, adminRoleId: randomUUID(), auditorRoleId: randomUUID(), adminEmail: 'admin@example.com' });
   const users = Array.from({ length: size.users }, () => randomUUID());
   users.forEach((userId, i) => run('RegisterUser', { userId, email: `user${i}@example.com` }));
   const roles = Array.from({ length: size.roles }, () => randomUUID());

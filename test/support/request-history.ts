@@ -32,7 +32,7 @@ export function requestHistory(): RequestHistory {
       state = companyDecider.evolve(state, event);
     }
   };
-  run(service, 'RegisterCompany', { companyId, name: 'Requests Inc', adminUserId: admin1, adminRoleId: randomUUID(), adminEmail: 'a1@r.test' });
+  run(service, 'RegisterCompany', { companyId, name: 'Requests Inc', adminUserId: admin1, adminRoleId: randomUUID(), auditorRoleId: randomUUID(), adminEmail: 'a1@r.test' });
   for (const [userId, email] of [[admin2, 'a2@r.test'], [member, 'm@r.test'], [target, 't@r.test'], [bystander, 'b@r.test']]) {
     run(service, 'RegisterUser', { userId, email });
   }

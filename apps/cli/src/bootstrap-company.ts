@@ -19,7 +19,7 @@ export async function bootstrapCompany(config: AppConfig, flags: Record<string, 
   const now = new Date().toISOString();
   const command: RegisterCompany = {
     type: 'RegisterCompany',
-    data: { companyId, name, adminUserId, adminRoleId: randomUUID(), adminEmail, adminDisplayName: null },
+    data: { companyId, name, adminUserId, adminRoleId: randomUUID(), auditorRoleId: randomUUID(), adminEmail, adminDisplayName: null },
     metadata: { actor: CLI_ACTOR, now },
   };
   const result = await withDatabase(config, (_owner, log) =>

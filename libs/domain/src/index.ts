@@ -75,7 +75,7 @@ export {
 } from './company/state';
 export { companyDecider, companyStreamName, decideCompany } from './company/decider';
 export { holdsRole } from './company/authorization';
-export { ADMIN_ROLE_CODE, isProjectScope } from './company/role-rules';
+export { ADMIN_ROLE_CODE, AUDITOR_ROLE_CODE, isProjectScope } from './company/role-rules';
 
 // Integration connectors and their credentials.
 export type {

@@ -1,5 +1,6 @@
 import {
   ADMIN_ROLE_CODE,
+  AUDITOR_ROLE_CODE,
   companyDecider,
   type CompanyEvent,
   companyStreamName,
@@ -11,15 +12,21 @@ import type { EventLog, RecordedEvent } from '../../../../libs/infra/src/event-l
 import { upcast } from '../../../../libs/infra/src/event-log/upcasters';
 import type { UserActor } from '../http/request-user';
 
+/** Administrators (who can change everything anyway) and auditors (who can change nothing). */
+const AUDIT_ROLES = [ADMIN_ROLE_CODE, AUDITOR_ROLE_CODE] as const;
+
 /**
  * Who may read the audit trail, decided from the event-sourced company state, never from a
- * possibly stale read model. Returns the company stream it had to read anyway.
+ * possibly stale read model: a revoked auditor loses access with the revocation's append.
+ * Returns the company stream it had to read anyway.
  */
 export async function requireAuditAccess(log: EventLog, actor: UserActor): Promise<RecordedEvent[]> {
   const recorded = await log.readStream(companyStreamName(actor.companyId));
   const state = fold(companyDecider, recorded.map((event) => upcast(event) as CompanyEvent));
-  if (!holdsRole(state, actor.userId, ADMIN_ROLE_CODE)) {
-    throw new Forbidden('not_admin', 'Only company administrators may read the audit trail');
+  if (!AUDIT_ROLES.some((code) => holdsRole(state, actor.userId, code))) {
+    throw new Forbidden('not_auditor', `Only holders of ${AUDIT_ROLES.join(' or ')} may read the audit trail`, {
+      roles: [...AUDIT_ROLES],
+    });
   }
   return recorded;
 }

@@ -1,50 +1,70 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../http/headers';
 import { badRequest } from '../http/problem';
 import { CurrentUser, type RequestUser } from '../http/request-user';
+import {
+  AuditEventsPageDto,
+  AuditEventsQueryDto,
+  AuditQueryDto,
+  AuditStateDto,
+  AuditStreamPageDto,
+  STATE_CATEGORIES,
+  type StateCategory,
+  StateQueryDto,
+  STREAM,
+  VerifyQueryDto,
+} from './audit-dtos';
+import type { HistoryPage } from './audit-history';
 import { type AuditPage, AuditReader } from './audit-reader';
+import type { PointInTimeState } from './audit-state';
 
-const STREAM = /^[A-Za-z][A-Za-z0-9]{0,49}-[A-Za-z0-9_-]{1,150}$/;
-
-export class AuditQueryDto {
-  @ApiPropertyOptional({ description: 'First stream revision to return', example: '0' })
-  @IsOptional()
-  @Matches(/^\d{1,18}$/, { message: 'from must be a stream revision (a non-negative integer)' })
-  from?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-}
-
-export class VerifyQueryDto {
-  @ApiPropertyOptional({ description: 'One stream of your company; all of them when omitted', example: 'company-<uuid>' })
-  @IsOptional()
-  @Matches(STREAM, { message: 'stream must be a stream name such as company-<uuid>' })
-  stream?: string;
-}
+const FORBIDDEN = 'not_auditor: only holders of Vibot.admin or Vibot.auditor read the audit trail';
 
 @ApiTags('audit')
 @ApiBearerAuth()
+@ApiForbiddenResponse({ description: FORBIDDEN })
 @Controller('v1/audit')
 export class AuditController {
   constructor(private readonly reader: AuditReader) {}
 
+  /** The company's whole history across all its streams, in log order, filtered and paged. */
+  @Get('events')
+  @ApiOkResponse({ type: AuditEventsPageDto })
+  readHistory(@Query() query: AuditEventsQueryDto, @CurrentUser() user: RequestUser): Promise<HistoryPage> {
+    return this.reader.readHistory(user.actor, query);
+  }
+
   @Get('streams/:stream')
+  @ApiOkResponse({ type: AuditStreamPageDto })
+  @ApiNotFoundResponse({ description: 'stream_not_found: missing, or not your company’s' })
   readStream(@Param('stream') stream: string, @Query() query: AuditQueryDto, @CurrentUser() user: RequestUser): Promise<AuditPage> {
     if (!STREAM.test(stream)) {
       throw badRequest('validation_failed', 'Invalid request: stream', [
         { field: 'stream', messages: ['stream must be a stream name such as company-<uuid>'] },
       ]);
     }
-    return this.reader.readStream(user.actor, stream, BigInt(query.from ?? '0'), query.limit ?? 100);
+    return this.reader.readStream(user.actor, stream, query);
+  }
+
+  /** What a company, connector or credential looked like at a past moment, and the events that made it so. */
+  @Get('state/:streamCategory/:id')
+  @ApiParam({ name: 'streamCategory', enum: STATE_CATEGORIES })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The company or connector id (credentials: the connector id)' })
+  @ApiOkResponse({ type: AuditStateDto })
+  @ApiNotFoundResponse({ description: 'stream_not_found (missing, or not your company’s) or state_not_found (nothing existed then)' })
+  readState(
+    @Param('streamCategory') category: string,
+    @Param('id', new UuidParam()) id: string,
+    @Query() query: StateQueryDto,
+    @CurrentUser() user: RequestUser,
+  ): Promise<PointInTimeState> {
+    if (!(STATE_CATEGORIES as readonly string[]).includes(category)) {
+      throw badRequest('validation_failed', 'Invalid request: streamCategory', [
+        { field: 'streamCategory', messages: [`streamCategory must be one of ${STATE_CATEGORIES.join(', ')}`] },
+      ]);
+    }
+    return this.reader.readState(user.actor, category as StateCategory, id, query.at);
   }
 
   @Get('verify')

@@ -2,41 +2,40 @@ import { Injectable } from '@nestjs/common';
 import { companyStreamName, NotFound } from '../../../../libs/domain/src';
 import { verifyLog } from '../../../../libs/infra/src/audit/verify-log';
 import type { RecordedEvent } from '../../../../libs/infra/src/event-log/event-log';
-import { formatPosition } from '../../../../libs/infra/src/event-log/position';
 import { ApiRuntime } from '../api-runtime';
+import { badRequest } from '../http/problem';
 import type { UserActor } from '../http/request-user';
 import { requireAuditAccess } from './audit-access';
+import { readStreamCursor, streamCursor } from './audit-cursor';
+import type { AuditEventsQueryDto, AuditQueryDto, StateCategory } from './audit-dtos';
+import { type AuditEvent, toAuditEvent } from './audit-event';
+import { type HistoryPage, readHistory } from './audit-history';
+import { type PointInTimeState, readStateAt } from './audit-state';
 
-export type AuditEvent = Readonly<{
-  revision: string;
-  position: string;
-  type: string;
-  data: unknown;
-  metadata: unknown;
-  createdAt: string;
-}>;
+export type { AuditEvent } from './audit-event';
 
-export type AuditPage = Readonly<{ stream: string; events: readonly AuditEvent[]; nextFrom: string | null }>;
+export type AuditPage = Readonly<{ stream: string; events: readonly AuditEvent[]; next: string | null; nextFrom: string | null }>;
 
-const toAuditEvent = (event: RecordedEvent): AuditEvent => ({
-  revision: event.revision.toString(),
-  position: formatPosition(event.position),
-  type: event.type,
-  // As recorded, not upcast: auditors verify the hash chain over exactly these bytes.
-  data: event.data,
-  metadata: event.metadata,
-  createdAt: event.createdAt,
-});
-
-/** History for auditors: admins only, and only streams that belong to their own company. */
+/** History for auditors (Vibot.admin or Vibot.auditor), and only of their own company. */
 @Injectable()
 export class AuditReader {
   constructor(private readonly runtime: ApiRuntime) {}
 
-  async readStream(actor: UserActor, stream: string, from: bigint, limit: number): Promise<AuditPage> {
+  /**
+   * One stream, a page at a time. The cursor is the next revision: a stream's revisions become
+   * visible in order (appends to one stream take its row lock in turn), so nothing can appear
+   * behind it. `from` (a revision) still works for clients written before cursors.
+   */
+  async readStream(actor: UserActor, stream: string, query: AuditQueryDto): Promise<AuditPage> {
+    if (query.cursor !== undefined && query.from !== undefined) {
+      throw badRequest('validation_failed', 'Invalid request: from', [{ field: 'from', messages: ['from cannot be combined with cursor'] }]);
+    }
+    const from = query.cursor !== undefined ? readStreamCursor(query.cursor, stream) : BigInt(query.from ?? '0');
+    const limit = query.limit ?? 100;
     await requireAuditAccess(this.runtime.eventLog, actor);
     const log = this.runtime.eventLog;
-    const events = await log.readStream(stream, { from, limit });
+    const read = await log.readStream(stream, { from, limit: limit + 1 });
+    const events = read.slice(0, limit);
     // The first event says whose stream it is even when the page itself is empty.
     const first = events[0]?.revision === 0n ? events[0] : (await log.readStream(stream, { from: 0n, limit: 1 }))[0];
     const owned = (event: RecordedEvent): boolean => event.metadata.tenant?.companyId === actor.companyId;
@@ -45,11 +44,23 @@ export class AuditReader {
       throw new NotFound('stream_not_found', 'Stream not found', { stream });
     }
     const last = events[events.length - 1];
+    const nextRevision = read.length > limit && last !== undefined ? last.revision + 1n : undefined;
     return {
       stream,
       events: events.map(toAuditEvent),
-      nextFrom: events.length === limit && last !== undefined ? (last.revision + 1n).toString() : null,
+      next: nextRevision !== undefined ? streamCursor(stream, nextRevision) : null,
+      nextFrom: nextRevision !== undefined ? nextRevision.toString() : null,
     };
+  }
+
+  /** The company's whole history across its streams, filtered, in log order (see audit-history.ts). */
+  readHistory(actor: UserActor, query: AuditEventsQueryDto): Promise<HistoryPage> {
+    return readHistory(this.runtime, actor, query);
+  }
+
+  /** One aggregate's state at a past moment, folded from its own events (see audit-state.ts). */
+  readState(actor: UserActor, category: StateCategory, id: string, at: string | undefined): Promise<PointInTimeState> {
+    return readStateAt(this.runtime, actor, category, id, at);
   }
 
   /**
@@ -60,7 +71,7 @@ export class AuditReader {
     const recorded = await requireAuditAccess(this.runtime.eventLog, actor);
     const events = recorded.filter((event) => (event.data as { requestId?: unknown }).requestId === requestId);
     if (events.length === 0) throw new NotFound('request_not_found', 'Permission change request not found', { requestId });
-    return { requestId, stream: companyStreamName(actor.companyId), events: events.map(toAuditEvent), nextFrom: null };
+    return { requestId, stream: companyStreamName(actor.companyId), events: events.map(toAuditEvent), next: null, nextFrom: null };
   }
 
   /**

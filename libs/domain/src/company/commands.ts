@@ -11,6 +11,8 @@ export type RegisterCompany = Command<
     name: string;
     adminUserId: string;
     adminRoleId: string;
+    /** The built-in Vibot.auditor role, defined at bootstrap and granted to nobody. */
+    auditorRoleId: string;
     adminEmail: string;
     adminDisplayName?: string | null;
   }

@@ -1,13 +1,15 @@
-import { Conflict } from '../shared/domain-errors';
+import { Conflict, Invalid } from '../shared/domain-errors';
 import { requireAdmin, requireCompany, requireService } from './authorization';
 import type { RegisterCompany, RegisterUser } from './commands';
 import type { CompanyEvent, UserRegistered } from './events';
 import { normalizeCompanyName, normalizeDisplayName, normalizeEmail, requireId } from './input-rules';
-import { ADMIN_ROLE_CODE, ADMIN_ROLE_NAME } from './role-rules';
+import { ADMIN_ROLE_CODE, ADMIN_ROLE_NAME, AUDITOR_ROLE_CODE, AUDITOR_ROLE_NAME } from './role-rules';
 import type { CompanyState } from './state';
 
 // Bootstrap emits the admin role, user and grant in the same batch as the
-// company so the aggregate is never observable without an administrator.
+// company so the aggregate is never observable without an administrator. The
+// auditor role comes last and is granted to nobody: it exists from the start so
+// that it can be asked for through a permission change request like any role.
 export function registerCompany(command: RegisterCompany, state: CompanyState): readonly CompanyEvent[] {
   requireService(command.metadata.actor, 'Registering a company');
   if (state.status !== 'absent') {
@@ -17,6 +19,10 @@ export function registerCompany(command: RegisterCompany, state: CompanyState): 
   const companyId = requireId(data.companyId, 'companyId');
   const adminUserId = requireId(data.adminUserId, 'adminUserId');
   const adminRoleId = requireId(data.adminRoleId, 'adminRoleId');
+  const auditorRoleId = requireId(data.auditorRoleId, 'auditorRoleId');
+  if (auditorRoleId === adminRoleId) {
+    throw new Invalid('duplicate_role_id', 'The admin and auditor roles need different ids', { field: 'auditorRoleId' });
+  }
   const name = normalizeCompanyName(data.name);
   const email = normalizeEmail(data.adminEmail);
   const displayName = normalizeDisplayName(data.adminDisplayName);
@@ -48,6 +54,19 @@ export function registerCompany(command: RegisterCompany, state: CompanyState): 
         grantedAt: now,
         reason: 'bootstrap',
         requestId: null,
+      },
+    },
+    {
+      type: 'RoleDefined',
+      data: {
+        roleId: auditorRoleId,
+        companyId,
+        code: AUDITOR_ROLE_CODE,
+        name: AUDITOR_ROLE_NAME,
+        description: null,
+        scope: 'global',
+        builtIn: true,
+        definedAt: now,
       },
     },
   ];

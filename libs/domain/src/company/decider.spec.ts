@@ -5,6 +5,7 @@ import {
   ADMIN_ID,
   ADMIN_ROLE_ID,
   asUser,
+  AUDITOR_ROLE_ID,
   bootstrap,
   cmd,
   COMPANY_ID,
@@ -31,6 +32,7 @@ const registerCompany = (overrides: Partial<Extract<CompanyCommand, { type: 'Reg
       name: '  Acme  ',
       adminUserId: ADMIN_ID,
       adminRoleId: ADMIN_ROLE_ID,
+      auditorRoleId: AUDITOR_ROLE_ID,
       adminEmail: ' Admin@ACME.test ',
       adminDisplayName: ' Ada Admin ',
       ...overrides,
@@ -39,9 +41,29 @@ const registerCompany = (overrides: Partial<Extract<CompanyCommand, { type: 'Reg
   );
 
 describe('RegisterCompany', () => {
-  it('bootstraps the company, the built-in admin role, the admin user and the grant', () => {
+  it('bootstraps the company, the built-in admin role, the admin user and the grant, and the built-in auditor role', () => {
     const { state } = spec.given([]).when(registerCompany()).then(bootstrap);
     expect(holdsRole(state, ADMIN_ID, 'Vibot.admin')).toBe(true);
+    expect(state.status === 'registered' && state.roles.get(AUDITOR_ROLE_ID)).toEqual({
+      roleId: AUDITOR_ROLE_ID,
+      code: 'Vibot.auditor',
+      name: 'Auditor',
+      description: null,
+      scope: 'global',
+      builtIn: true,
+      revision: 1n,
+    });
+  });
+
+  it('grants the auditor role to nobody, not even the first admin', () => {
+    const { state } = spec.given([]).when(registerCompany()).then(bootstrap);
+    expect(holdsRole(state, ADMIN_ID, 'Vibot.auditor')).toBe(false);
+    expect(state.status === 'registered' && [...state.assignments.values()].some((held) => held.has(AUDITOR_ROLE_ID))).toBe(false);
+  });
+
+  it('refuses the same id for the admin and the auditor role', () => {
+    const error = spec.given([]).when(registerCompany({ auditorRoleId: ADMIN_ROLE_ID })).thenThrows(Invalid, 'duplicate_role_id');
+    expect(error.details).toEqual({ field: 'auditorRoleId' });
   });
 
   it('stores a missing or blank admin display name as null', () => {
@@ -50,8 +72,9 @@ describe('RegisterCompany', () => {
       bootstrap[1]!,
       userRegistered(ADMIN_ID, 'admin@acme.test', null),
       bootstrap[3]!,
+      bootstrap[4]!,
     ]);
-    expect(events).toHaveLength(4);
+    expect(events).toHaveLength(5);
   });
 
   it('is reserved to service actors', () => {
@@ -75,7 +98,7 @@ describe('RegisterCompany', () => {
     spec.given([]).when(registerCompany({ adminEmail: 'nope' })).thenThrows(Invalid, 'invalid_email');
   });
 
-  it.each([['companyId'], ['adminUserId'], ['adminRoleId']] as const)('requires %s to be a lower-case uuid', (field) => {
+  it.each([['companyId'], ['adminUserId'], ['adminRoleId'], ['auditorRoleId']] as const)('requires %s to be a lower-case uuid', (field) => {
     const error = spec.given([]).when(registerCompany({ [field]: ADMIN_ID.toUpperCase().replace('0000', 'ABCD') })).thenThrows(Invalid, 'invalid_id');
     expect(error.details).toEqual({ field });
   });

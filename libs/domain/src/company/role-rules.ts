@@ -5,6 +5,10 @@ import type { RegisteredCompany, RoleState } from './state';
 
 export const ADMIN_ROLE_CODE = 'Vibot.admin';
 export const ADMIN_ROLE_NAME = 'Administrator';
+// Read-only access to the audit trail: its holders see the company's whole history without
+// being able to change anything, so auditing does not require handing out admin rights.
+export const AUDITOR_ROLE_CODE = 'Vibot.auditor';
+export const AUDITOR_ROLE_NAME = 'Auditor';
 
 // Built-ins are created by the system; letting tenants squat the prefix would
 // block future built-ins or impersonate them.

@@ -17,6 +17,7 @@ export const ADMIN_ROLE_ID = uuid(20);
 export const ROLE_ID = uuid(21);
 export const OTHER_ROLE_ID = uuid(22);
 export const NEW_ROLE_ID = uuid(23);
+export const AUDITOR_ROLE_ID = uuid(25);
 export const NOW = '2025-03-04T05:06:07.000Z';
 
 export const service: Actor = { kind: 'service', service: 'vibot-cli' };
@@ -107,6 +108,7 @@ export const bootstrap: readonly CompanyEvent[] = [
   roleDefined(ADMIN_ROLE_ID, 'Vibot.admin', { name: 'Administrator', builtIn: true }),
   userRegistered(ADMIN_ID, 'admin@acme.test', 'Ada Admin'),
   roleGranted(ADMIN_ID, ADMIN_ROLE_ID, 'Vibot.admin', 'bootstrap'),
+  roleDefined(AUDITOR_ROLE_ID, 'Vibot.auditor', { name: 'Auditor', builtIn: true }),
 ];
 
 /** Bootstrap plus a non-admin member and one global custom role "ops". */
