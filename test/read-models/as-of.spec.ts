@@ -125,6 +125,13 @@ describe('as-of: the read tables as they were at a past moment, in their own sch
     await expect(buildAsOf(db.owner, log, { schema: 'public', at: {} })).rejects.toThrow(/not allowed/);
   });
 
+  it('every table under Row Level Security in public belongs to a projection, so rebuild and as-of copy it', async () => {
+    const { rows } = await db.owner.query<{ relname: string }>(
+      "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' AND relrowsecurity ORDER BY 1",
+    );
+    expect(rows.map((row) => row.relname)).toEqual([...READ_TABLES].sort());
+  });
+
   it('checkpoint of the live projection does not move', async () => {
     const checkpoint = await readCheckpoint(createDb(db.owner), 'company');
     expect(checkpoint?.status).toBe('running');
