@@ -178,6 +178,7 @@ describe('GET /v1/audit/events: filters', () => {
     ['limit=1001', 'limit'],
     ['limit=ten', 'limit'],
     ['cursor=not-a-cursor', 'cursor'],
+    ['type=RoleDefined,RoleDefind', 'type'],
   ])('refuses %s with a 400 naming %s', async (query, field) => {
     const answer = await events(auditor.token, `?${query}`);
     expect(answer.status).toBe(400);

@@ -1,6 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { COMPANY_EVENT_TYPES, CONNECTOR_EVENT_TYPES, CREDENTIAL_EVENT_TYPES } from '../../../../libs/domain/src';
+
+// A misspelt type would otherwise answer an empty page, which reads as "it never happened".
+const KNOWN_TYPES: ReadonlySet<string> = new Set([...COMPANY_EVENT_TYPES, ...CONNECTOR_EVENT_TYPES, ...CREDENTIAL_EVENT_TYPES]);
+const unknownTypes = (value: unknown): string[] => (typeof value === 'string' ? value.split(',').filter((type) => !KNOWN_TYPES.has(type)) : []);
+
+function AreEventTypes(): PropertyDecorator {
+  return ValidateBy({
+    name: 'areEventTypes',
+    validator: {
+      validate: (value) => unknownTypes(value).length === 0,
+      defaultMessage: (args) => `type names no event type of this service: ${unknownTypes(args?.value).join(', ')}`,
+    },
+  });
+}
 
 export const STREAM = /^[A-Za-z][A-Za-z0-9]{0,49}-[A-Za-z0-9_-]{1,150}$/;
 export const CATEGORY = /^[A-Za-z][A-Za-z0-9]{0,49}$/;
@@ -49,6 +64,7 @@ export class AuditEventsQueryDto extends LimitDto {
   @ApiPropertyOptional({ description: 'One or more event types, comma separated', example: 'RoleDefined,RoleUpdated' })
   @IsOptional()
   @Matches(TYPES, { message: 'type must be one or more event types, comma separated, such as RoleDefined,RoleUpdated' })
+  @AreEventTypes()
   type?: string;
 
   @ApiPropertyOptional({ description: 'Who acted: a user id, or a service name such as connector-runtime' })

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import type { EventMetadata, RecordedEvent } from '../event-log/event-log';
+import type { RecordedEvent } from '../event-log/event-log';
+import { COLUMNS, type EventRow, toRecorded } from '../event-log/event-rows';
 import { comparePositions, START, type Position } from '../event-log/position';
 
 /**
@@ -26,29 +27,6 @@ export type HistoryFilter = Readonly<{
 }>;
 
 export type HistoryPage = Readonly<{ events: readonly RecordedEvent[]; more: boolean }>;
-
-type HistoryRow = {
-  global_position: string;
-  stream_id: string;
-  stream_revision: string;
-  event_id: string;
-  type: string;
-  data: unknown;
-  metadata: EventMetadata;
-  tx_id: string;
-  created_at: Date;
-};
-
-const toRecorded = (row: HistoryRow): RecordedEvent => ({
-  eventId: row.event_id,
-  type: row.type,
-  data: row.data,
-  metadata: row.metadata,
-  streamId: row.stream_id,
-  revision: BigInt(row.stream_revision),
-  position: { commit: BigInt(row.tx_id), prepare: BigInt(row.global_position) },
-  createdAt: row.created_at.toISOString(),
-});
 
 /** The indexed expression of migrations/008_audit_history_index.sql, written identically so the planner matches it. */
 const TENANT = `(e.metadata -> 'tenant' ->> 'companyId')`;
@@ -82,9 +60,8 @@ export async function readCompanyHistory(pool: Pool, filter: HistoryFilter): Pro
   const limit = bind(filter.limit + 1);
   // Output names differ from the columns and ORDER BY is qualified: a bare name would resolve
   // to an output column first, and the text of a transaction id does not sort as a number.
-  const { rows } = await pool.query<HistoryRow>(
-    `SELECT e.global_position, e.stream_id, e.stream_revision, e.event_id, e.type, e.data, e.metadata,
-            e.transaction_id::text AS tx_id, e.created_at
+  const { rows } = await pool.query<EventRow>(
+    `SELECT ${COLUMNS}
        FROM event_log.events e
       WHERE ${where.join('\n        AND ')}
       ORDER BY e.transaction_id, e.global_position

@@ -1,5 +1,5 @@
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import { Pool, type PoolConfig } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -45,4 +45,20 @@ export async function asService<T>(db: Db, work: (trx: Trx) => Promise<T>): Prom
     await sql`SET LOCAL ROLE service_role`.execute(trx);
     return work(trx);
   });
+}
+
+/** One transaction on one pooled connection of plain `pg` (DDL, scripts): committed whole or not at all. */
+export async function inTransaction<T>(owner: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await owner.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }

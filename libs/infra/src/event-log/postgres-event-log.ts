@@ -4,7 +4,6 @@ import {
   WrongExpectedVersion,
   type AppendResult,
   type EventLog,
-  type EventMetadata,
   type EventToAppend,
   type ExpectedRevision,
   type ReadAllOptions,
@@ -12,41 +11,10 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from './event-log';
+import { COLUMNS, type EventRow, HORIZON, toRecorded } from './event-rows';
 import { START, type Position } from './position';
 import { wakeOnNotify } from './wake-on-notify';
 
-type EventRow = {
-  global_position: string;
-  stream_id: string;
-  stream_revision: string;
-  event_id: string;
-  type: string;
-  data: unknown;
-  metadata: EventMetadata;
-  tx_id: string;
-  created_at: Date;
-};
-
-// Output names differ from the table's columns on purpose: an ORDER BY name resolves to an
-// output column first, and ordering by the *text* of a transaction id puts '1230' before '806'.
-const COLUMNS = `e.global_position, e.stream_id, e.stream_revision, e.event_id, e.type, e.data, e.metadata,
-  e.transaction_id::text AS tx_id, e.created_at`;
-
-/** Only below this transaction id can no more events appear; readers never look past it. */
-const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
-
-function toRecorded(row: EventRow): RecordedEvent {
-  return {
-    eventId: row.event_id,
-    type: row.type,
-    data: row.data,
-    metadata: row.metadata,
-    streamId: row.stream_id,
-    revision: BigInt(row.stream_revision),
-    position: { commit: BigInt(row.tx_id), prepare: BigInt(row.global_position) },
-    createdAt: row.created_at.toISOString(),
-  };
-}
 
 export type PostgresEventLogOptions = Readonly<{ pollIntervalMs?: number; channel?: string }>;
 

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { EventLog, RecordedEvent } from '../event-log/event-log';
 import { comparePositions, type Position } from '../event-log/position';
+import { inTransaction } from '../database/database';
 import type { Projection } from '../projections/projection';
 import { recordStatements } from '../projections/statement-batch';
 import { quoteIdent } from './read-tables';
@@ -88,20 +89,12 @@ async function writeLane(owner: Pool, projection: Projection, schema: string, ev
   const statements = await recordStatements(async (trx) => {
     for (const event of events) await projection.apply(trx, event);
   });
-  const client = await owner.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(owner, async (client) => {
     // Nothing reads the copies until they are complete, and a crash means starting over: the
     // replay need not wait for each commit to reach the disk.
     await client.query(`SET LOCAL ROLE service_role; SET LOCAL search_path = ${quoteIdent(schema)}, public; SET LOCAL synchronous_commit = off`);
     await client.query(statements.join(';\n'));
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** Events an operator skipped in this projection (recorded in the log): a replay skips them too. */

@@ -1,22 +1,15 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '../database/database';
 import { checkSchemaName, quoteIdent } from './read-tables';
 import { cloneReadTables } from './schema-clone';
 
 /** Creates `schema` with empty copies of `tables`, in one transaction: it exists whole or not at all. */
 export async function createScratchSchema(owner: Pool, schema: string, tables: readonly string[], replace: boolean): Promise<void> {
   checkSchemaName(schema);
-  const client = await owner.connect();
-  try {
-    await client.query('BEGIN');
+  await inTransaction(owner, async (client) => {
     if (replace) await client.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
     await cloneReadTables(client, schema, tables);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function dropScratchSchema(owner: Pool, schema: string): Promise<void> {

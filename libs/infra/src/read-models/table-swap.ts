@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Position } from '../event-log/position';
+import { inTransaction } from '../database/database';
+import { type Position, START } from '../event-log/position';
 import { quoteIdent } from './read-tables';
 
 const RETRYABLE = new Set(['40P01', '55P03']); // deadlock detected, lock not available
@@ -21,26 +22,21 @@ export async function withLiveTablesHeld<T>(
   attempts = 10,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const client = await owner.connect();
     try {
-      await client.query('BEGIN');
-      await client.query("SET LOCAL lock_timeout = '5s'");
-      const list = [...tables, 'projection_checkpoints'].map((t) => `public.${quoteIdent(t)}`).join(', ');
-      await client.query(`LOCK TABLE ${list} IN ${mode} MODE`);
-      const { rows } = await client.query<{ c: string; p: string }>(
-        'SELECT commit_position::text AS c, prepare_position::text AS p FROM public.projection_checkpoints WHERE name = $1',
-        [projection],
-      );
-      const position = rows[0] ? { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) } : { commit: 0n, prepare: 0n };
-      const result = await work({ client, position });
-      await client.query('COMMIT');
-      return result;
+      return await inTransaction(owner, async (client) => {
+        await client.query("SET LOCAL lock_timeout = '5s'");
+        const list = [...tables, 'projection_checkpoints'].map((t) => `public.${quoteIdent(t)}`).join(', ');
+        await client.query(`LOCK TABLE ${list} IN ${mode} MODE`);
+        const { rows } = await client.query<{ c: string; p: string }>(
+          'SELECT commit_position::text AS c, prepare_position::text AS p FROM public.projection_checkpoints WHERE name = $1',
+          [projection],
+        );
+        const position = rows[0] ? { commit: BigInt(rows[0].c), prepare: BigInt(rows[0].p) } : START;
+        return work({ client, position });
+      });
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
       if (!RETRYABLE.has((error as { code?: string }).code ?? '') || attempt >= attempts) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    } finally {
-      client.release();
     }
   }
 }
