@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
 import { readCheckpoint } from '../../libs/infra/src/projections/checkpoints';
 import { startProjector, type Projector } from '../../libs/infra/src/projections/projector';
@@ -41,10 +40,10 @@ function recorder(name: string, poison?: string): Projection {
   return {
     name,
     handles: new Set(['SomethingHappened', 'Poison']),
-    apply: async (trx, event) => {
+    apply: async (rows, event) => {
       if (!event.streamId.startsWith(`${name}-`)) return;
       if (event.type === poison) throw new Error('handler cannot digest this event');
-      await sql`INSERT INTO public.test_applied VALUES (${name}, ${event.eventId}, pg_current_xact_id())`.execute(trx);
+      await rows.execute('INSERT INTO public.test_applied VALUES ($1, $2, pg_current_xact_id())', [name, event.eventId]);
     },
   };
 }

@@ -7,7 +7,8 @@ import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-
 import { readCheckpoint } from '../../libs/infra/src/projections/checkpoints';
 import { type Projector, startProjector } from '../../libs/infra/src/projections/projector';
 import { buildAsOf } from '../../libs/infra/src/read-models/as-of';
-import { appendHistory, type CompanyHistory, simulateCompany } from '../support/company-history';
+import { TABLE_KEYS } from '../../libs/infra/src/read-models/read-tables';
+import { appendHistory, type CompanyHistory, registered, simulateCompany } from '../support/company-history';
 import { waitForProjection } from '../support/projection-wait';
 import { dumpTables, READ_TABLES } from '../support/table-dump';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -38,7 +39,7 @@ describe('as-of: the read tables as they were at a past moment, in their own sch
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Afterwards: a new company, and a role taken away in Acme.
     await appendHistory(log, simulateCompany({ users: 2, roles: 2, updatesPerRole: 0 }));
-    const [userId, roleIds] = [...acme.state.assignments.entries()].find(([user]) => user !== acme.adminUserId)!;
+    const [userId, roleIds] = [...registered(acme).assignments.entries()].find(([user]) => user !== acme.adminUserId)!;
     await handleCommand(log, companyDecider, companyStreamName(acme.companyId), {
       type: 'RevokeRole',
       data: { userId, roleId: [...roleIds][0]!, reason: 'left the team' },
@@ -130,6 +131,17 @@ describe('as-of: the read tables as they were at a past moment, in their own sch
       "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' AND relrowsecurity ORDER BY 1",
     );
     expect(rows.map((row) => row.relname)).toEqual([...READ_TABLES].sort());
+  });
+
+  it('the keys projections address rows by are the tables\' primary keys', async () => {
+    const { rows } = await db.owner.query<{ table: string; key: string[] }>(
+      `SELECT c.relname AS table, ARRAY(SELECT a.attname::text FROM unnest(i.indkey) WITH ORDINALITY k(attnum, n)
+                                         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum ORDER BY k.n) AS key
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+        WHERE i.indisprimary AND c.relnamespace = 'public'::regnamespace AND c.relname = ANY($1)`,
+      [READ_TABLES],
+    );
+    expect(Object.fromEntries(rows.map((row) => [row.table, row.key]))).toEqual(TABLE_KEYS);
   });
 
   it('checkpoint of the live projection does not move', async () => {

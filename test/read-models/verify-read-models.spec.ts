@@ -7,7 +7,7 @@ import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-
 import { ALL_PROJECTIONS, type Projector, startProjector } from '../../libs/infra/src/projections/projector';
 import { verifyReadModels } from '../../libs/infra/src/read-models/verify-read-models';
 import { runCli } from '../cli/run-cli';
-import { appendHistory, type CompanyHistory, simulateCompany } from '../support/company-history';
+import { appendHistory, type CompanyHistory, registered, simulateCompany } from '../support/company-history';
 import { waitForProjection } from '../support/projection-wait';
 import { requestHistory } from '../support/request-history';
 import { dumpTables, READ_TABLES } from '../support/table-dump';
@@ -58,8 +58,8 @@ describe('verify-read-models and the rebuild and as-of commands', () => {
   });
 
   it('a row altered by hand is reported with its table, key and differing columns; rebuild repairs it', async () => {
-    const role = [...acme.state.roles.values()].find((r) => !r.builtIn)!;
-    const [userId, roleIds] = [...acme.state.assignments.entries()].find(([user]) => user !== acme.adminUserId)!;
+    const role = [...registered(acme).roles.values()].find((r) => !r.builtIn)!;
+    const [userId, roleIds] = [...registered(acme).assignments.entries()].find(([user]) => user !== acme.adminUserId)!;
     const roleId = [...roleIds][0]!;
     await db.owner.query("UPDATE roles SET name = 'Tampered', scope = 'project:x' WHERE id = $1", [role.roleId]);
     await db.owner.query('DELETE FROM user_roles WHERE user_id = $1 AND role_id = $2', [userId, roleId]);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { companyDecider, companyStreamName, type CompanyCommand, type CompanyEvent, type CompanyState } from '../../libs/domain/src';
+import { companyDecider, companyStreamName, type CompanyCommand, type CompanyEvent, type CompanyState, type RegisteredCompany } from '../../libs/domain/src';
 import type { EventLog } from '../../libs/infra/src/event-log/event-log';
 import { toEnvelopes } from '../../libs/infra/src/event-log/envelope';
 
@@ -49,4 +49,10 @@ export function simulateCompany(size: { users: number; roles: number; updatesPer
 export async function appendHistory(log: EventLog, history: CompanyHistory): Promise<void> {
   const context = { commandId: randomUUID(), correlationId: randomUUID(), actor: service, now: new Date().toISOString(), tenant: { companyId: history.companyId } };
   await log.append(history.stream, toEnvelopes(history.events, context), { expected: 'no_stream' });
+}
+
+/** The history's final state, which simulateCompany always leaves registered. */
+export function registered(history: CompanyHistory): RegisteredCompany {
+  if (history.state.status !== 'registered') throw new Error('the simulated company is not registered');
+  return history.state;
 }

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { ConnectorEvent, CredentialEvent } from '../../../domain/src';
 import { assertNever, CONNECTOR_EVENT_TYPES, CREDENTIAL_EVENT_TYPES, isConnectorEventType } from '../../../domain/src';
-import type { Trx } from '../database/database';
 import type { RecordedEvent } from '../event-log/event-log';
 import { upcast } from '../event-log/upcasters';
-import { bumpRevision } from './entity-revisions';
-import type { Projection } from './projection';
+import { bumpRevision, forgetRevision } from './entity-revisions';
+import { insertIfAbsent, type Projection } from './projection';
+import type { RowStore } from './row-store';
 
 export const CONNECTOR_ENTITY = 'integration_connector';
 
@@ -22,101 +21,93 @@ export function credentialRowId(connectorId: string, version: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-async function setStatus(trx: Trx, connectorId: string, status: string): Promise<void> {
-  await trx.updateTable('integration_connectors').set({ status }).where('id', '=', connectorId).execute();
-}
+const CONNECTORS = 'integration_connectors';
+const CREDENTIALS = 'connector_credentials';
 
-async function applyConnectorEvent(trx: Trx, event: ConnectorEvent, streamRevision: bigint): Promise<void> {
+const time = (value: unknown): number => new Date(value as string | Date).getTime();
+
+async function applyConnectorEvent(rows: RowStore, event: ConnectorEvent, streamRevision: bigint): Promise<void> {
   const { connectorId, companyId } = event.data;
+  const key = { id: connectorId };
   const entity = { type: CONNECTOR_ENTITY, id: connectorId, companyId };
   switch (event.type) {
     case 'ConnectorRegistered': {
       const d = event.data;
-      await trx
-        .insertInto('integration_connectors')
-        .values({
-          id: connectorId,
-          company_id: companyId,
-          provider: d.provider,
-          connector_type: d.connectorType,
-          status: 'inactive',
-          config: JSON.stringify(d.config),
-          schedule: JSON.stringify(d.schedule),
-          created_by: d.createdBy,
-          created_at: d.registeredAt,
-          updated_at: d.registeredAt,
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      await bumpRevision(trx, entity, streamRevision, true);
+      await insertIfAbsent(rows, CONNECTORS, {
+        id: connectorId,
+        company_id: companyId,
+        provider: d.provider,
+        connector_type: d.connectorType,
+        status: 'inactive',
+        config: d.config,
+        schedule: d.schedule,
+        last_synced_at: null,
+        created_by: d.createdBy,
+        updated_by: null,
+        created_at: d.registeredAt,
+        updated_at: d.registeredAt,
+      });
+      await bumpRevision(rows, entity, streamRevision, true);
       return;
     }
     case 'ConnectorUpdated': {
       const { config, schedule, updatedBy, updatedAt } = event.data;
-      await trx
-        .updateTable('integration_connectors')
-        .set({ config: JSON.stringify(config), schedule: JSON.stringify(schedule), updated_by: updatedBy, updated_at: updatedAt })
-        .where('id', '=', connectorId)
-        .execute();
+      await rows.patch(CONNECTORS, key, { config, schedule, updated_by: updatedBy, updated_at: updatedAt });
       break;
     }
     case 'ConnectorActivated':
-      await setStatus(trx, connectorId, 'active');
+      await rows.patch(CONNECTORS, key, { status: 'active' });
       break;
     case 'ConnectorDeactivated':
-      await setStatus(trx, connectorId, 'inactive');
+      await rows.patch(CONNECTORS, key, { status: 'inactive' });
       break;
     case 'ConnectorSynced': {
       // A failed run changes nothing here (the failure count has no column); a success makes the
       // connector active and moves freshness forward only, as the fold does.
       const { outcome, syncedAt } = event.data;
-      if (outcome === 'success') {
-        await trx
-          .updateTable('integration_connectors')
-          .set({
-            status: 'active',
-            last_synced_at: sql<string>`GREATEST(COALESCE(last_synced_at, ${syncedAt}::timestamptz), ${syncedAt}::timestamptz)`,
-          })
-          .where('id', '=', connectorId)
-          .execute();
+      const connector = outcome === 'success' ? await rows.get(CONNECTORS, key) : undefined;
+      if (connector) {
+        const last = connector.last_synced_at;
+        rows.put(CONNECTORS, { ...connector, status: 'active', last_synced_at: last !== null && time(last) > time(syncedAt) ? last : syncedAt });
       }
       break;
     }
     case 'ConnectorFailed':
-      await setStatus(trx, connectorId, 'error');
+      await rows.patch(CONNECTORS, key, { status: 'error' });
       break;
     case 'ConnectorDeleted':
-      // Its credential rows go with it (ON DELETE CASCADE).
-      await trx.deleteFrom('integration_connectors').where('id', '=', connectorId).execute();
-      await trx.deleteFrom('entity_revisions').where('entity_type', '=', CONNECTOR_ENTITY).where('entity_id', '=', connectorId).execute();
+      // Its credential rows go with it, as ON DELETE CASCADE would take them.
+      await rows.removeWhere(CREDENTIALS, 'connector_id', connectorId);
+      rows.remove(CONNECTORS, key);
+      forgetRevision(rows, CONNECTOR_ENTITY, connectorId);
       return;
     default:
       assertNever(event);
   }
-  await bumpRevision(trx, entity, streamRevision, false);
+  await bumpRevision(rows, entity, streamRevision, false);
 }
 
-async function applyCredentialEvent(trx: Trx, event: CredentialEvent): Promise<void> {
+async function applyCredentialEvent(rows: RowStore, event: CredentialEvent): Promise<void> {
   switch (event.type) {
     case 'CredentialRotated': {
       const { connectorId, companyId, version, ciphertext, checksum, rotatedAt, rotatedBy } = event.data;
       // Only while the connector has a row: the credential stream does not stop at the
       // connector's deletion, and a version of a deleted connector has nowhere to go.
-      await sql`
-        INSERT INTO connector_credentials (id, company_id, connector_id, version, secret_ciphertext, checksum, rotated_at, rotated_by)
-        SELECT ${credentialRowId(connectorId, version)}::uuid, ${companyId}::uuid, c.id, ${version}::int,
-               ${Buffer.from(ciphertext, 'base64')}::bytea, ${checksum}, ${rotatedAt}::timestamptz, ${rotatedBy}::uuid
-          FROM integration_connectors c
-         WHERE c.id = ${connectorId}::uuid
-        ON CONFLICT DO NOTHING`.execute(trx);
+      if (!(await rows.get(CONNECTORS, { id: connectorId }))) return;
+      await insertIfAbsent(rows, CREDENTIALS, {
+        id: credentialRowId(connectorId, version),
+        company_id: companyId,
+        connector_id: connectorId,
+        version,
+        secret_ciphertext: Buffer.from(ciphertext, 'base64'),
+        checksum,
+        rotated_at: rotatedAt,
+        rotated_by: rotatedBy,
+      });
       return;
     }
     case 'CredentialVersionDestroyed':
-      await trx
-        .deleteFrom('connector_credentials')
-        .where('connector_id', '=', event.data.connectorId)
-        .where('version', '=', event.data.version)
-        .execute();
+      rows.remove(CREDENTIALS, { id: credentialRowId(event.data.connectorId, event.data.version) });
       return;
     case 'SecretAccessed':
       // Audit only: nothing in the read model changes.
@@ -130,9 +121,9 @@ async function applyCredentialEvent(trx: Trx, event: CredentialEvent): Promise<v
 export const connectorProjection: Projection = {
   name: 'connectors',
   handles: new Set<string>([...CONNECTOR_EVENT_TYPES, ...CREDENTIAL_EVENT_TYPES]),
-  apply: async (trx, recorded: RecordedEvent) => {
+  apply: async (rows, recorded: RecordedEvent) => {
     const event = upcast(recorded);
-    if (isConnectorEventType(event.type)) await applyConnectorEvent(trx, event as ConnectorEvent, recorded.revision);
-    else await applyCredentialEvent(trx, event as CredentialEvent);
+    if (isConnectorEventType(event.type)) await applyConnectorEvent(rows, event as ConnectorEvent, recorded.revision);
+    else await applyCredentialEvent(rows, event as CredentialEvent);
   },
 };

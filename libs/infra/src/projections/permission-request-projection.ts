@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import type { CompanyEvent } from '../../../domain/src';
-import type { Trx } from '../database/database';
 import { bumpRevision } from './entity-revisions';
+import { insertIfAbsent } from './projection';
+import type { RowStore } from './row-store';
 
 export const REQUEST_ENTITY = 'permission_change_request';
 
@@ -18,68 +18,60 @@ export type RequestEvent = Extract<
   }
 >;
 
-async function decide(trx: Trx, requestId: string, status: string, decidedAt: string, decisionBy: string | null): Promise<void> {
-  await trx
-    .updateTable('permission_change_requests')
-    .set({ status, decided_at: decidedAt, decision_by: decisionBy })
-    .where('id', '=', requestId)
-    .execute();
+const REQUESTS = 'permission_change_requests';
+const DETAILS = 'permission_change_request_details';
+
+function decide(rows: RowStore, requestId: string, status: string, decidedAt: string, decisionBy: string | null): Promise<void> {
+  return rows.patch(REQUESTS, { id: requestId }, { status, decided_at: decidedAt, decision_by: decisionBy });
 }
 
 /** permission_change_requests (seed 004) and their details, from the request events. */
-export async function applyRequestEvent(trx: Trx, event: RequestEvent, streamRevision: bigint): Promise<void> {
+export async function applyRequestEvent(rows: RowStore, event: RequestEvent, streamRevision: bigint): Promise<void> {
   const { requestId, companyId } = event.data;
   const entity = { type: REQUEST_ENTITY, id: requestId, companyId };
   switch (event.type) {
     case 'PermissionChangeRequested': {
       const d = event.data;
-      await trx
-        .insertInto('permission_change_requests')
-        .values({
-          id: requestId,
-          company_id: companyId,
-          requester_id: d.requesterId,
-          target_user_id: d.targetUserId,
-          diff: JSON.stringify({ grant: d.diff.grant, revoke: d.diff.revoke }),
-          status: 'pending',
-          approval_flow: JSON.stringify(d.approvalFlow),
-          created_at: d.requestedAt,
-        })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      await trx
-        .insertInto('permission_change_request_details')
-        .values({ request_id: requestId, company_id: companyId, reason: d.reason, expires_at: d.expiresAt })
-        .onConflict((oc) => oc.column('request_id').doNothing())
-        .execute();
-      await bumpRevision(trx, entity, streamRevision, true);
+      await insertIfAbsent(rows, REQUESTS, {
+        id: requestId,
+        company_id: companyId,
+        requester_id: d.requesterId,
+        target_user_id: d.targetUserId,
+        diff: { grant: d.diff.grant, revoke: d.diff.revoke },
+        status: 'pending',
+        approval_flow: d.approvalFlow,
+        decided_at: null,
+        decision_by: null,
+        created_at: d.requestedAt,
+      });
+      await insertIfAbsent(rows, DETAILS, { request_id: requestId, company_id: companyId, reason: d.reason, expires_at: d.expiresAt, decision_reason: null });
+      await bumpRevision(rows, entity, streamRevision, true);
       return;
     }
     case 'PermissionChangeStepApproved': {
       const { step, approvedBy, approvedAt, comment } = event.data;
-      const decided = JSON.stringify({ status: 'approved', decidedBy: approvedBy, decidedAt: approvedAt, comment });
-      await trx
-        .updateTable('permission_change_requests')
-        .set({
-          approval_flow: sql`jsonb_set(approval_flow, ${sql.lit(`{${step - 1}}`)}::text[], (approval_flow -> ${step - 1}::int) || ${decided}::jsonb)`,
-        })
-        .where('id', '=', requestId)
-        .execute();
+      const request = await rows.get(REQUESTS, { id: requestId });
+      if (request) {
+        // The step keeps what the request said of it (who may approve) and gains its decision.
+        const flow = [...(request.approval_flow as Record<string, unknown>[])];
+        flow[step - 1] = { ...flow[step - 1], status: 'approved', decidedBy: approvedBy, decidedAt: approvedAt, comment };
+        rows.put(REQUESTS, { ...request, approval_flow: flow });
+      }
       break;
     }
     case 'PermissionChangeApproved':
-      await decide(trx, requestId, 'approved', event.data.decidedAt, event.data.decidedBy);
+      await decide(rows, requestId, 'approved', event.data.decidedAt, event.data.decidedBy);
       break;
     case 'PermissionChangeRejected':
-      await decide(trx, requestId, 'rejected', event.data.decidedAt, event.data.rejectedBy);
-      await trx.updateTable('permission_change_request_details').set({ decision_reason: event.data.reason }).where('request_id', '=', requestId).execute();
+      await decide(rows, requestId, 'rejected', event.data.decidedAt, event.data.rejectedBy);
+      await rows.patch(DETAILS, { request_id: requestId }, { decision_reason: event.data.reason });
       break;
     case 'PermissionChangeCancelled':
-      await decide(trx, requestId, 'cancelled', event.data.decidedAt, event.data.cancelledBy);
+      await decide(rows, requestId, 'cancelled', event.data.decidedAt, event.data.cancelledBy);
       break;
     case 'PermissionChangeExpired':
-      await decide(trx, requestId, 'expired', event.data.expiredAt, null);
+      await decide(rows, requestId, 'expired', event.data.expiredAt, null);
       break;
   }
-  await bumpRevision(trx, entity, streamRevision, false);
+  await bumpRevision(rows, entity, streamRevision, false);
 }

@@ -1,14 +1,15 @@
 import type { RecordedEvent } from '../event-log/event-log';
-import type { Trx } from '../database/database';
+import type { Row, RowStore } from './row-store';
 
 /**
- * A named read model fed from the log. `apply` runs inside the projector's transaction (as
- * service_role), together with the checkpoint move; it must be idempotent anyway.
+ * A named read model fed from the log. `apply` changes the rows an event touches in the
+ * RowStore; the projector writes them back in bulk, in the transaction that moves the
+ * checkpoint. Live or replayed, the same code decides every row.
  */
 export type Projection = Readonly<{
   name: string;
   handles: ReadonlySet<string>;
-  apply: (trx: Trx, event: RecordedEvent) => Promise<void>;
+  apply: (rows: RowStore, event: RecordedEvent) => Promise<void>;
 }>;
 
 /**
@@ -20,8 +21,13 @@ export function composeProjections(name: string, parts: readonly Projection[]): 
   return {
     name,
     handles: new Set(parts.flatMap((part) => [...part.handles])),
-    apply: async (trx, event) => {
-      for (const part of parts) if (part.handles.has(event.type)) await part.apply(trx, event);
+    apply: async (rows, event) => {
+      for (const part of parts) if (part.handles.has(event.type)) await part.apply(rows, event);
     },
   };
+}
+
+/** Like INSERT … ON CONFLICT DO NOTHING: a replayed event never overwrites what came after it. */
+export async function insertIfAbsent(rows: RowStore, table: string, row: Row): Promise<void> {
+  if (!(await rows.get(table, row))) rows.put(table, row);
 }

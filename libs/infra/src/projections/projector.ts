@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
 import { asService, createDb, type Db } from '../database/database';
 import type { EventLog, RecordedEvent } from '../event-log/event-log';
@@ -7,6 +8,7 @@ import { CheckpointMoved, markHalted, moveCheckpoint, openCheckpoint } from './c
 import { companyProjection } from './company-projection';
 import { connectorProjection } from './connector-projection';
 import { composeProjections, type Projection } from './projection';
+import { type Row, rowStoreFor } from './row-store';
 
 export type ProjectorLogger = Readonly<{
   info: (fields: object, message: string) => void;
@@ -149,7 +151,9 @@ async function runProjection(projection: Projection, ctx: RunContext): Promise<v
 
 async function commit(projection: Projection, batch: readonly RecordedEvent[], from: Position, db: Db): Promise<void> {
   await asService(db, async (trx) => {
-    for (const event of batch) if (projection.handles.has(event.type)) await projection.apply(trx, event);
+    const rows = rowStoreFor(projection.name, async (text, params) => (await trx.executeQuery(CompiledQuery.raw(text, [...params]))).rows as Row[], false);
+    for (const event of batch) if (projection.handles.has(event.type)) await projection.apply(rows, event);
+    await rows.flush();
     await moveCheckpoint(trx, projection.name, from, batch[batch.length - 1]!.position, batch.length);
   });
   projectionEventsApplied.inc({ projection: projection.name }, batch.length);

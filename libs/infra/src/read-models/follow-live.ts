@@ -4,7 +4,7 @@ import type { EventLog } from '../event-log/event-log';
 import { comparePositions, type Position, START } from '../event-log/position';
 import { readCheckpoint } from '../projections/checkpoints';
 import type { Projection } from '../projections/projection';
-import { type ReplayProgress, replayInto } from './replay';
+import { createReplayer, type ReplayProgress } from './replay';
 import { type Frozen, withLiveTablesHeld } from './table-swap';
 import { tablesOf } from './read-tables';
 
@@ -30,8 +30,9 @@ export async function replayToLive<T>(
   work: (frozen: Frozen, events: number) => Promise<T>,
   options: FollowOptions = {},
 ): Promise<T> {
-  const replay = (after: Position, until: Position, phase: string) =>
-    replayInto({ owner, log, projection, schema, after, until: { position: until }, phase, onProgress: options.onProgress, pageSize: options.pageSize });
+  // One replayer throughout: it holds every row it wrote, so later stretches never read back.
+  const replayer = createReplayer(owner, log, projection, schema, options.pageSize);
+  const replay = (after: Position, until: Position, phase: string) => replayer.replay({ after, until: { position: until }, phase, onProgress: options.onProgress });
   let position = START;
   let events = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {

@@ -17,6 +17,19 @@ export const PROJECTION_TABLES: Readonly<Record<string, readonly string[]>> = {
   ],
 };
 
+/** Each read table's primary key: how projections address a row (a test holds this to the catalog). */
+export const TABLE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  companies: ['id'],
+  users: ['id'],
+  roles: ['id'],
+  user_roles: ['user_id', 'role_id'],
+  entity_revisions: ['entity_type', 'entity_id'],
+  permission_change_requests: ['id'],
+  permission_change_request_details: ['request_id'],
+  integration_connectors: ['id'],
+  connector_credentials: ['id'],
+};
+
 export function tablesOf(projection: string): readonly string[] {
   const tables = PROJECTION_TABLES[projection];
   if (!tables) throw new Error(`no projection named ${projection} (known: ${Object.keys(PROJECTION_TABLES).join(', ')})`);

@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
+import { inTransaction } from '../database/database';
 import type { EventLog, RecordedEvent } from '../event-log/event-log';
 import { comparePositions, type Position } from '../event-log/position';
-import { inTransaction } from '../database/database';
 import type { Projection } from '../projections/projection';
-import { recordStatements } from '../projections/statement-batch';
+import { rowStoreFor } from '../projections/row-store';
 import { quoteIdent } from './read-tables';
 
 /** Where a replay stops: at a log position, or before the first event recorded after a moment. */
@@ -11,46 +11,70 @@ export type ReplayBound = Readonly<{ position?: Position; time?: Date }>;
 
 export type ReplayProgress = Readonly<{ phase: string; done: number; total: number; position: Position }>;
 
-export type ReplayOptions = Readonly<{
-  owner: Pool;
-  log: EventLog;
-  projection: Projection;
-  /** The schema whose copies of the read tables receive the rows. */
-  schema: string;
-  after: Position;
-  until?: ReplayBound;
-  pageSize?: number;
-  phase?: string;
-  onProgress?: (progress: ReplayProgress) => void;
-}>;
-
 export type ReplayResult = Readonly<{ position: Position; applied: number; reachedBound: boolean }>;
 
+export type ReplayStretch = Readonly<{ after: Position; until?: ReplayBound; phase?: string; onProgress?: (progress: ReplayProgress) => void }>;
+
+/** Replays stretches of the log, one after the other, into the same copies of the read tables. */
+export type Replayer = Readonly<{ replay: (stretch: ReplayStretch) => Promise<ReplayResult> }>;
+
+type Statements = [string, unknown[]][];
+
 /**
- * Replays the log into the copies of a projection's tables in `schema`, with the projection's
- * own handlers (the same code as live, bound to the copies by search_path). Pages are read
- * ahead while the previous one is applied; each page commits in one transaction.
+ * Replays the log into the (empty, at first) copies of a projection's tables in `schema`, with
+ * the projection's own handlers, the same code as live. The rows are held in memory, so an
+ * event never waits for a read; each page's changes go out as a few multi-row statements in
+ * one transaction while the next page is read and applied.
  */
-export async function replayInto(options: ReplayOptions): Promise<ReplayResult> {
-  const skipped = await skippedEventIds(options.owner, options.projection.name);
-  const total = await countEvents(options.owner, options.after, options.until);
-  const pageSize = options.pageSize ?? 5000;
-  let position = options.after;
-  let applied = 0;
-  let next = options.log.readAll({ after: position, limit: pageSize });
-  for (;;) {
-    const page = await next;
-    const cut = withinBound(page, options.until);
-    const reachedBound = cut.length < page.length;
-    if (cut.length === 0) return { position, applied, reachedBound: reachedBound || page.length === 0 };
-    // Read ahead while this page is written: the log and the tables are different connections.
-    if (!reachedBound) next = options.log.readAll({ after: cut[cut.length - 1]!.position, limit: pageSize });
-    await applyPage(options.owner, options.projection, options.schema, cut, skipped);
-    position = cut[cut.length - 1]!.position;
-    applied += cut.length;
-    options.onProgress?.({ phase: options.phase ?? 'replay', done: applied, total: Math.max(total, applied), position });
-    if (reachedBound) return { position, applied, reachedBound };
-  }
+export function createReplayer(owner: Pool, log: EventLog, projection: Projection, schema: string, pageSize = 5000): Replayer {
+  const rows = rowStoreFor(projection.name, () => Promise.reject(new Error('a replay reads nothing back')), true);
+  const skipped = skippedEventIds(owner, projection.name);
+  skipped.catch(() => undefined);
+  return {
+    replay: async (stretch) => {
+      const skip = await skipped;
+      const total = await countEvents(owner, stretch.after, stretch.until);
+      let position = stretch.after;
+      let applied = 0;
+      let writing: Promise<void> = Promise.resolve();
+      let next = readAhead(log, position, pageSize);
+      for (;;) {
+        const page = await next;
+        const cut = withinBound(page, stretch.until);
+        const reachedBound = cut.length < page.length || page.length === 0;
+        if (cut.length === 0) {
+          await writing;
+          // Every stretch reports its end, an empty one too: "nothing left" is news for the operator.
+          if (applied === 0) stretch.onProgress?.({ phase: stretch.phase ?? 'replay', done: 0, total: 0, position });
+          return { position, applied, reachedBound };
+        }
+        if (!reachedBound) next = readAhead(log, cut[cut.length - 1]!.position, pageSize);
+        for (const event of cut) if (projection.handles.has(event.type) && !skip.has(event.eventId)) await projection.apply(rows, event);
+        const changes = rows.takeChanges();
+        await writing;
+        writing = writeChanges(owner, schema, changes);
+        writing.catch(() => undefined);
+        position = cut[cut.length - 1]!.position;
+        applied += cut.length;
+        stretch.onProgress?.({ phase: stretch.phase ?? 'replay', done: applied, total: Math.max(total, applied), position });
+        if (reachedBound) {
+          await writing;
+          return { position, applied, reachedBound };
+        }
+      }
+    },
+  };
+}
+
+/** One stretch into fresh copies: for callers that replay once. */
+export function replayInto(options: { owner: Pool; log: EventLog; projection: Projection; schema: string } & ReplayStretch): Promise<ReplayResult> {
+  return createReplayer(options.owner, options.log, options.projection, options.schema).replay(options);
+}
+
+function readAhead(log: EventLog, after: Position, limit: number): Promise<RecordedEvent[]> {
+  const page = log.readAll({ after, limit });
+  page.catch(() => undefined);
+  return page;
 }
 
 function withinBound(page: readonly RecordedEvent[], until: ReplayBound | undefined): readonly RecordedEvent[] {
@@ -64,36 +88,13 @@ function withinBound(page: readonly RecordedEvent[], until: ReplayBound | undefi
   return stop < 0 ? page : page.slice(0, stop);
 }
 
-/**
- * Companies never share a read-table row, so a page is split by tenant into independent lanes
- * written in parallel (each lane keeps its events in log order); the page ends when all commit.
- */
-async function applyPage(owner: Pool, projection: Projection, schema: string, events: readonly RecordedEvent[], skipped: ReadonlySet<string>): Promise<void> {
-  const lanes: RecordedEvent[][] = Array.from({ length: LANES }, () => []);
-  for (const event of events) {
-    if (projection.handles.has(event.type) && !skipped.has(event.eventId)) lanes[laneOf(event.metadata.tenant?.companyId)]!.push(event);
-  }
-  await Promise.all(lanes.filter((lane) => lane.length > 0).map((lane) => writeLane(owner, projection, schema, lane)));
-}
-
-const LANES = 2;
-
-function laneOf(companyId: string | undefined): number {
-  if (companyId === undefined) return 0;
-  let hash = 0;
-  for (let i = 0; i < companyId.length; i++) hash = (hash * 31 + companyId.charCodeAt(i)) | 0;
-  return Math.abs(hash) % LANES;
-}
-
-async function writeLane(owner: Pool, projection: Projection, schema: string, events: readonly RecordedEvent[]): Promise<void> {
-  const statements = await recordStatements(async (trx) => {
-    for (const event of events) await projection.apply(trx, event);
-  });
+async function writeChanges(owner: Pool, schema: string, statements: Statements): Promise<void> {
+  if (statements.length === 0) return;
   await inTransaction(owner, async (client) => {
     // Nothing reads the copies until they are complete, and a crash means starting over: the
     // replay need not wait for each commit to reach the disk.
     await client.query(`SET LOCAL ROLE service_role; SET LOCAL search_path = ${quoteIdent(schema)}, public; SET LOCAL synchronous_commit = off`);
-    await client.query(statements.join(';\n'));
+    for (const [text, params] of statements) await client.query(text, params);
   });
 }
 

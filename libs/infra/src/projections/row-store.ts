@@ -1,0 +1,169 @@
+import { PROJECTION_TABLES, TABLE_KEYS } from '../read-models/read-tables';
+
+/** A read-table row as handlers see it: column name → value (ISO strings, bigint, objects for jsonb). */
+export type Row = Record<string, unknown>;
+
+/** Runs one parameterised statement on the projection's connection and returns its rows. */
+export type RunQuery = (text: string, params: readonly unknown[]) => Promise<readonly Row[]>;
+
+export type TableKeys = Readonly<Record<string, readonly string[]>>;
+
+type Entry = { row: Row | undefined; dirty: boolean };
+
+/**
+ * The rows a projection reads and writes, held in memory and written back in bulk: one
+ * multi-row upsert and one delete per table, in foreign-key order, however many events touched
+ * them. Live, a row is loaded the first time an event asks for it (`complete: false`); a replay
+ * into empty tables starts `complete`: a row not held does not exist, so nothing is read back.
+ */
+export class RowStore {
+  private readonly tables = new Map<string, Map<string, Entry>>();
+
+  constructor(
+    private readonly run: RunQuery,
+    private readonly keys: TableKeys,
+    private readonly order: readonly string[],
+    private readonly complete: boolean,
+  ) {}
+
+  async get(table: string, key: Row): Promise<Row | undefined> {
+    const id = this.id(table, key);
+    const held = this.table(table).get(id);
+    if (held) return held.row;
+    if (this.complete) return undefined;
+    const columns = this.keyColumns(table);
+    const [row] = await this.run(`SELECT * FROM ${table} WHERE ${columns.map((c, i) => `${c} = $${i + 1}`).join(' AND ')}`, columns.map((c) => key[c]));
+    this.table(table).set(id, { row, dirty: false });
+    return row;
+  }
+
+  /** Inserts or replaces the whole row. */
+  put(table: string, row: Row): void {
+    this.table(table).set(this.id(table, row), { row, dirty: true });
+  }
+
+  /** Changes some columns of a row that exists; like an UPDATE, nothing happens when it does not. */
+  async patch(table: string, key: Row, changes: Row): Promise<void> {
+    const row = await this.get(table, key);
+    if (row) this.put(table, { ...row, ...changes });
+  }
+
+  remove(table: string, key: Row): void {
+    this.table(table).set(this.id(table, key), { row: undefined, dirty: true });
+  }
+
+  /** Removes every row whose `column` equals `value` (what ON DELETE CASCADE does in SQL). */
+  async removeWhere(table: string, column: string, value: unknown): Promise<void> {
+    if (!this.complete) {
+      for (const row of await this.run(`SELECT * FROM ${table} WHERE ${column} = $1`, [value])) {
+        const id = this.id(table, row);
+        if (!this.table(table).has(id)) this.table(table).set(id, { row, dirty: false });
+      }
+    }
+    for (const [id, entry] of this.table(table)) if (entry.row?.[column] === value) this.table(table).set(id, { row: undefined, dirty: true });
+  }
+
+  /** Writes what changed since the last flush: deletions children first, then upserts parents first. */
+  async flush(): Promise<number> {
+    const statements = this.takeChanges();
+    for (const [text, params] of statements) await this.run(text, params);
+    return statements.length;
+  }
+
+  /** The statements that write what changed since last time; the store then holds them as written. */
+  takeChanges(): [string, unknown[]][] {
+    const statements: [string, unknown[]][] = [];
+    for (const table of [...this.order].reverse()) {
+      const gone = [...this.table(table).entries()].filter(([, e]) => e.dirty && e.row === undefined).map(([id]) => JSON.parse(id) as unknown[]);
+      statements.push(...this.deletes(table, gone));
+    }
+    for (const table of this.order) {
+      const changed = [...this.table(table).values()].filter((e) => e.dirty && e.row !== undefined).map((e) => e.row!);
+      statements.push(...this.upserts(table, changed));
+    }
+    for (const entries of this.tables.values()) {
+      for (const [id, entry] of entries) {
+        if (entry.row === undefined && this.complete) entries.delete(id);
+        else entry.dirty = false;
+      }
+    }
+    return statements;
+  }
+
+  /** For projections that write their own SQL: runs at once, not at the flush. */
+  execute(text: string, params: readonly unknown[] = []): Promise<readonly Row[]> {
+    return this.run(text, params);
+  }
+
+  private deletes(table: string, keys: unknown[][]): [string, unknown[]][] {
+    const columns = this.keyColumns(table);
+    return chunks(keys, Math.floor(MAX_PARAMETERS / columns.length)).map((chunk) => {
+      const params: unknown[] = [];
+      const tuples = chunk.map((key) => `(${key.map((value) => `$${params.push(value)}`).join(', ')})`);
+      return [`DELETE FROM ${table} WHERE (${columns.join(', ')}) IN (${tuples.join(', ')})`, params];
+    });
+  }
+
+  /** One multi-row upsert per set of columns (a loaded row and a new one may name them in another order). */
+  private upserts(table: string, rows: Row[]): [string, unknown[]][] {
+    const groups = new Map<string, Row[]>();
+    for (const row of rows) {
+      const signature = Object.keys(row).sort().join(',');
+      const group = groups.get(signature);
+      if (group) group.push(row);
+      else groups.set(signature, [row]);
+    }
+    const keyColumns = this.keyColumns(table);
+    return [...groups.keys()].flatMap((signature) => {
+      const columns = signature.split(',');
+      const updates = columns.filter((c) => !keyColumns.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
+      return chunks(groups.get(signature)!, Math.floor(MAX_PARAMETERS / columns.length)).map((chunk): [string, unknown[]] => {
+        const params: unknown[] = [];
+        const tuples = chunk.map((row) => `(${columns.map((c) => `$${params.push(toParameter(row[c]))}`).join(', ')})`);
+        return [
+          `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ` +
+            `ON CONFLICT (${keyColumns.join(', ')}) ${updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`,
+          params,
+        ];
+      });
+    });
+  }
+
+  private table(name: string): Map<string, Entry> {
+    let table = this.tables.get(name);
+    if (!table) this.tables.set(name, (table = new Map()));
+    return table;
+  }
+
+  private keyColumns(table: string): readonly string[] {
+    const columns = this.keys[table];
+    if (!columns) throw new Error(`no key declared for table ${table}`);
+    return columns;
+  }
+
+  /** uuids come back from PostgreSQL in lower case: a key is the same however it was written. */
+  private id(table: string, row: Row): string {
+    return JSON.stringify(this.keyColumns(table).map((c) => (typeof row[c] === 'string' ? (row[c] as string).toLowerCase() : row[c])));
+  }
+}
+
+const MAX_PARAMETERS = 60_000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let at = 0; at < items.length; at += size) out.push(items.slice(at, at + size));
+  return out;
+}
+
+/** jsonb values go as JSON text (pg would send a JS array as a PostgreSQL array); bigint as text. */
+function toParameter(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value === null || value === undefined || value instanceof Date || Buffer.isBuffer(value)) return value ?? null;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
+
+/** The store for one projection's tables; `complete` when replaying into empty tables. */
+export function rowStoreFor(projection: string, run: RunQuery, complete: boolean): RowStore {
+  return new RowStore(run, TABLE_KEYS, PROJECTION_TABLES[projection] ?? [], complete);
+}
