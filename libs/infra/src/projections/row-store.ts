@@ -8,7 +8,7 @@ export type RunQuery = (text: string, params: readonly unknown[]) => Promise<rea
 
 export type TableKeys = Readonly<Record<string, readonly string[]>>;
 
-type Entry = { row: Row | undefined; dirty: boolean };
+type Entry = { row: Row | undefined };
 
 /**
  * The rows a projection reads and writes, held in memory and written back in bulk: one
@@ -18,6 +18,8 @@ type Entry = { row: Row | undefined; dirty: boolean };
  */
 export class RowStore {
   private readonly tables = new Map<string, Map<string, Entry>>();
+  /** Per table, the keys changed since the last flush: a flush costs what changed, not what is held. */
+  private readonly changed = new Map<string, Set<string>>();
 
   constructor(
     private readonly run: RunQuery,
@@ -33,13 +35,13 @@ export class RowStore {
     if (this.complete) return undefined;
     const columns = this.keyColumns(table);
     const [row] = await this.run(`SELECT * FROM ${table} WHERE ${columns.map((c, i) => `${c} = $${i + 1}`).join(' AND ')}`, columns.map((c) => key[c]));
-    this.table(table).set(id, { row, dirty: false });
+    this.table(table).set(id, { row });
     return row;
   }
 
   /** Inserts or replaces the whole row. */
   put(table: string, row: Row): void {
-    this.table(table).set(this.id(table, row), { row, dirty: true });
+    this.set(table, this.id(table, row), row);
   }
 
   /** Changes some columns of a row that exists; like an UPDATE, nothing happens when it does not. */
@@ -49,7 +51,7 @@ export class RowStore {
   }
 
   remove(table: string, key: Row): void {
-    this.table(table).set(this.id(table, key), { row: undefined, dirty: true });
+    this.set(table, this.id(table, key), undefined);
   }
 
   /** Removes every row whose `column` equals `value` (what ON DELETE CASCADE does in SQL). */
@@ -57,10 +59,14 @@ export class RowStore {
     if (!this.complete) {
       for (const row of await this.run(`SELECT * FROM ${table} WHERE ${column} = $1`, [value])) {
         const id = this.id(table, row);
-        if (!this.table(table).has(id)) this.table(table).set(id, { row, dirty: false });
+        if (!this.table(table).has(id)) this.table(table).set(id, { row });
       }
     }
-    for (const [id, entry] of this.table(table)) if (entry.row?.[column] === value) this.table(table).set(id, { row: undefined, dirty: true });
+    const wanted = typeof value === 'string' ? value.toLowerCase() : value;
+    for (const [id, entry] of this.table(table)) {
+      const held = entry.row?.[column];
+      if ((typeof held === 'string' ? held.toLowerCase() : held) === wanted) this.set(table, id, undefined);
+    }
   }
 
   /** Writes what changed since the last flush: deletions children first, then upserts parents first. */
@@ -73,19 +79,17 @@ export class RowStore {
   /** The statements that write what changed since last time; the store then holds them as written. */
   takeChanges(): [string, unknown[]][] {
     const statements: [string, unknown[]][] = [];
+    const changes = (table: string): [string, Entry][] => [...(this.changed.get(table) ?? [])].map((id) => [id, this.table(table).get(id)!]);
     for (const table of [...this.order].reverse()) {
-      const gone = [...this.table(table).entries()].filter(([, e]) => e.dirty && e.row === undefined).map(([id]) => JSON.parse(id) as unknown[]);
-      statements.push(...this.deletes(table, gone));
+      statements.push(...this.deletes(table, changes(table).filter(([, e]) => e.row === undefined).map(([id]) => JSON.parse(id) as unknown[])));
     }
     for (const table of this.order) {
-      const changed = [...this.table(table).values()].filter((e) => e.dirty && e.row !== undefined).map((e) => e.row!);
-      statements.push(...this.upserts(table, changed));
+      statements.push(...this.upserts(table, changes(table).flatMap(([, e]) => (e.row ? [e.row] : []))));
     }
-    for (const entries of this.tables.values()) {
-      for (const [id, entry] of entries) {
-        if (entry.row === undefined && this.complete) entries.delete(id);
-        else entry.dirty = false;
-      }
+    for (const [table, ids] of this.changed) {
+      // A replay holds every row there is: a removed one need not be remembered as absent.
+      if (this.complete) for (const id of ids) if (this.table(table).get(id)?.row === undefined) this.table(table).delete(id);
+      ids.clear();
     }
     return statements;
   }
@@ -127,6 +131,13 @@ export class RowStore {
         ];
       });
     });
+  }
+
+  private set(table: string, id: string, row: Row | undefined): void {
+    this.table(table).set(id, { row });
+    let ids = this.changed.get(table);
+    if (!ids) this.changed.set(table, (ids = new Set()));
+    ids.add(id);
   }
 
   private table(name: string): Map<string, Entry> {
