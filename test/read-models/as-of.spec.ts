@@ -124,6 +124,7 @@ describe('as-of: the read tables as they were at a past moment, in their own sch
     await expect(buildAsOf(db.owner, log, { schema: 'reporting', at: {}, replace: true })).rejects.toThrow(/not an as-of build/);
     expect((await db.owner.query('SELECT count(*)::int AS n FROM reporting.keep')).rows[0].n).toBe(0);
     await expect(buildAsOf(db.owner, log, { schema: 'public', at: {} })).rejects.toThrow(/not allowed/);
+    await expect(buildAsOf(db.owner, log, { schema: 'vibot_rebuild_company', at: {} })).rejects.toThrow(/reserved for rebuild and verify/);
   });
 
   it('every table under Row Level Security in public belongs to a projection, so rebuild and as-of copy it', async () => {

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { EventLog } from '../event-log/event-log';
 import { formatPosition, START } from '../event-log/position';
 import { ALL_PROJECTIONS } from '../projections/projector';
-import { checkSchemaName, PROJECTION_TABLES, quoteIdent } from './read-tables';
+import { checkReportSchemaName, PROJECTION_TABLES, quoteIdent } from './read-tables';
 import { type ReplayBound, type ReplayProgress, replayInto } from './replay';
 import { createScratchSchema, dropScratchSchema, schemaExists } from './scratch-schema';
 
@@ -21,7 +21,7 @@ export async function buildAsOf(
   log: EventLog,
   options: { schema: string; at: ReplayBound; replace?: boolean; onProgress?: (progress: ReplayProgress) => void },
 ): Promise<AsOfResult> {
-  const schema = checkSchemaName(options.schema);
+  const schema = checkReportSchemaName(options.schema);
   if (await schemaExists(owner, schema)) {
     const ours = await owner.query('SELECT 1 FROM pg_class WHERE relname = $1 AND relnamespace = $2::regnamespace', [MARKER, schema]);
     if (!options.replace || ours.rowCount === 0) {
@@ -43,7 +43,6 @@ export async function buildAsOf(
     await owner.query(`COMMENT ON TABLE ${target}.${MARKER} IS 'The moment these read tables show: the last log position replayed into them.'`);
     const at = options.at.time?.toISOString() ?? (options.at.position ? formatPosition(options.at.position) : 'now');
     await owner.query(`INSERT INTO ${target}.${MARKER} (at, position, events) VALUES ($1, $2, $3)`, [at, formatPosition(last), events]);
-    await owner.query(`GRANT SELECT ON ${target}.${MARKER} TO authenticated`);
     return { schema, position: formatPosition(last), events, tables };
   } catch (error) {
     await dropScratchSchema(owner, schema);

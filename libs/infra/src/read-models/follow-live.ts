@@ -43,8 +43,12 @@ export async function replayToLive<T>(
     events += result.applied;
   }
   return withLiveTablesHeld(owner, projection.name, tablesOf(projection.name), mode, async (frozen) => {
+    // Committed to the copies whatever happens next: if this transaction is retried, the
+    // replay goes on from here rather than applying these events again.
     const result = await replay(position, frozen.position, 'final');
-    return work(frozen, events + result.applied);
+    position = result.position;
+    events += result.applied;
+    return work(frozen, events);
   });
 }
 

@@ -46,4 +46,11 @@ export function checkSchemaName(name: string): string {
   return name;
 }
 
+/** As-of schemas are the operator's to name, but not with the prefix rebuild and verify use for theirs. */
+export function checkReportSchemaName(name: string): string {
+  checkSchemaName(name);
+  if (name.startsWith('vibot_')) throw new Error(`schema name ${JSON.stringify(name)} is not allowed: vibot_* is reserved for rebuild and verify`);
+  return name;
+}
+
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;

@@ -19,7 +19,7 @@ export async function withLiveTablesHeld<T>(
   tables: readonly string[],
   mode: 'EXCLUSIVE' | 'SHARE',
   work: (frozen: Frozen) => Promise<T>,
-  attempts = 10,
+  attempts = 20,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -36,7 +36,7 @@ export async function withLiveTablesHeld<T>(
       });
     } catch (error) {
       if (!RETRYABLE.has((error as { code?: string }).code ?? '') || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2000, 100 * attempt)));
     }
   }
 }
@@ -50,6 +50,9 @@ export async function withLiveTablesHeld<T>(
 export async function swapIn(client: PoolClient, from: string, tables: readonly string[]): Promise<void> {
   const retired = quoteIdent(`${from}_retired`);
   const list = tables.map((t) => `public.${quoteIdent(t)}`).join(', ');
+  // Readers queue behind this lock request while it waits (for a long report, say): give up
+  // soon and try again later rather than stall every reader.
+  await client.query("SET LOCAL lock_timeout = '500ms'");
   await client.query(`LOCK TABLE ${list} IN ACCESS EXCLUSIVE MODE`);
   await client.query(`CREATE SCHEMA ${retired}`);
   for (const table of tables) await client.query(`ALTER TABLE public.${quoteIdent(table)} SET SCHEMA ${retired}`);
