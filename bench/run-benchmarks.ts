@@ -4,6 +4,7 @@ import { openBenchDatabase } from './bench-database';
 import { openPools, percent, rate, serverInfo, timed } from './bench-server';
 import { loadBenchSettings } from './bench-settings';
 import { createRawTable, rawInsertSteps } from './raw-baseline';
+import { measureCatchUp } from './catch-up-bench';
 import { measureRebuild } from './rebuild-bench';
 import { seedLog } from './rebuild-workload';
 
@@ -64,6 +65,12 @@ async function main(): Promise<void> {
         ` 1M events would take ${Math.round(1e6 / rebuild.eventsPerSec)} s (aim: under 60 s)`,
     );
 
+    // The live path over the same log: the projector catching up from nothing, as after an outage.
+    const catchUp = await measureCatchUp(pools.owner, new PostgresEventLog(pools.owner));
+    log(
+      `catch-up    live projector, ${catchUp.events} events in ${catchUp.seconds.toFixed(1)} s  ${rate(catchUp.eventsPerSec)} events/s = ${percent(catchUp.eventsPerSec / rebuild.rawRowsPerSec)} of baseline C`,
+    );
+
     // Last line: machine-readable, for CI and for comparing runs.
     console.log(
       JSON.stringify({
@@ -77,6 +84,7 @@ async function main(): Promise<void> {
         rebuildEventsPerSec: round(rebuild.eventsPerSec),
         rawReadTableRowsPerSec: round(rebuild.rawRowsPerSec),
         rebuildRatio: round(rebuild.eventsPerSec / rebuild.rawRowsPerSec, 3),
+        catchUpEventsPerSec: round(catchUp.eventsPerSec),
         seconds: settings.seconds,
         writers: settings.writers,
         batchSize: settings.batchSize,
