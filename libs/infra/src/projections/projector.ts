@@ -104,7 +104,15 @@ async function runProjection(projection: Projection, ctx: RunContext): Promise<v
     logger.info({ projection: name, position: formatPosition(position) }, 'projection active');
 
     const events = ctx.log.subscribeAll({ after: position, signal: ctx.signal, batchSize: ctx.batchSize ?? 500 })[Symbol.asyncIterator]();
-    let pending = events.next();
+    // The next event is asked for while a batch is applied; if the subscription fails meanwhile
+    // (the database shutting down) that failure is awaited at the next turn, not left unhandled
+    // to kill the process.
+    const ask = (): Promise<IteratorResult<RecordedEvent>> => {
+      const next = events.next();
+      next.catch(() => undefined);
+      return next;
+    };
+    let pending = ask();
     let carried: RecordedEvent | undefined;
     const size = ctx.batchSize ?? 500;
     while (!ctx.signal.aborted) {
@@ -114,7 +122,7 @@ async function runProjection(projection: Projection, ctx: RunContext): Promise<v
         const first = await pending;
         if (first.done) break;
         head = first.value;
-        pending = events.next();
+        pending = ask();
       }
       const batch: RecordedEvent[] = [head];
       // Take whatever the subscription already holds; stop at the first wait for I/O. The size
@@ -123,7 +131,7 @@ async function runProjection(projection: Projection, ctx: RunContext): Promise<v
       for (;;) {
         const next = await Promise.race([pending, nextTurn()]);
         if (next === IDLE || next.done) break;
-        pending = events.next();
+        pending = ask();
         if (batch.length >= size && next.value.position.commit !== batch[batch.length - 1]!.position.commit) {
           carried = next.value;
           break;
