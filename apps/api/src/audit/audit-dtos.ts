@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsISO8601, isISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { badRequest } from '../http/problem';
 import { COMPANY_EVENT_TYPES, CONNECTOR_EVENT_TYPES, CREDENTIAL_EVENT_TYPES } from '../../../../libs/domain/src';
 
 // A misspelt type would otherwise answer an empty page, which reads as "it never happened".
@@ -28,6 +29,8 @@ export const POSITION = /^\d{1,20}\/\d{1,20}$/;
 // server's zone is. At most milliseconds, the precision createdAt is shown with.
 export const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const STRICT_ISO = { strict: true, strictSeparator: true } as const;
+/** The same test as the DTOs', for values that arrive another way (inside a cursor, in `at`). */
+export const isInstant = (value: string): boolean => INSTANT.test(value) && isISO8601(value, STRICT_ISO);
 const CURSOR_HELP = 'Opaque: the `next` of the previous page';
 
 class LimitDto {
@@ -60,7 +63,32 @@ export class VerifyQueryDto {
   stream?: string;
 }
 
-export class AuditEventsQueryDto extends LimitDto {
+/** A window on createdAt, the time the log recorded each event (history and export alike). */
+export class TimeRangeDto {
+  @ApiPropertyOptional({ description: 'Events recorded at or after this time (createdAt, inclusive)', example: '2026-01-01T00:00:00Z' })
+  @IsOptional()
+  @Matches(INSTANT, { message: 'from must be an ISO 8601 date or date-time with a zone, e.g. 2026-01-01T00:00:00Z' })
+  @IsISO8601(STRICT_ISO, { message: 'from must be a valid calendar date and time' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Events recorded before this time (createdAt, exclusive)', example: '2026-02-01T00:00:00Z' })
+  @IsOptional()
+  @Matches(INSTANT, { message: 'to must be an ISO 8601 date or date-time with a zone, e.g. 2026-02-01T00:00:00Z' })
+  @IsISO8601(STRICT_ISO, { message: 'to must be a valid calendar date and time' })
+  to?: string;
+}
+
+/** The window as dates, refused when it is empty. */
+export function timeRangeOf(range: { from?: string; to?: string }): { from?: Date; to?: Date } {
+  const from = range.from !== undefined ? new Date(range.from) : undefined;
+  const to = range.to !== undefined ? new Date(range.to) : undefined;
+  if (from !== undefined && to !== undefined && to <= from) {
+    throw badRequest('validation_failed', 'Invalid request: to', [{ field: 'to', messages: ['to must be later than from'] }]);
+  }
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+}
+
+export class AuditEventsQueryDto extends IntersectionType(LimitDto, TimeRangeDto) {
   @ApiPropertyOptional({ description: 'One or more event types, comma separated', example: 'RoleDefined,RoleUpdated' })
   @IsOptional()
   @Matches(TYPES, { message: 'type must be one or more event types, comma separated, such as RoleDefined,RoleUpdated' })
@@ -81,18 +109,6 @@ export class AuditEventsQueryDto extends LimitDto {
   @IsOptional()
   @Matches(CATEGORY, { message: 'category must be a stream category such as company or connectorCredential' })
   category?: string;
-
-  @ApiPropertyOptional({ description: 'Events recorded at or after this time (createdAt, inclusive)', example: '2026-01-01T00:00:00Z' })
-  @IsOptional()
-  @Matches(INSTANT, { message: 'from must be an ISO 8601 date or date-time with a zone, e.g. 2026-01-01T00:00:00Z' })
-  @IsISO8601(STRICT_ISO, { message: 'from must be a valid calendar date and time' })
-  from?: string;
-
-  @ApiPropertyOptional({ description: 'Events recorded before this time (createdAt, exclusive)', example: '2026-02-01T00:00:00Z' })
-  @IsOptional()
-  @Matches(INSTANT, { message: 'to must be an ISO 8601 date or date-time with a zone, e.g. 2026-02-01T00:00:00Z' })
-  @IsISO8601(STRICT_ISO, { message: 'to must be a valid calendar date and time' })
-  to?: string;
 
   @ApiPropertyOptional({ description: 'Only events after this log position ("commit/prepare", as answers show it)', example: '764/5' })
   @IsOptional()

@@ -1,4 +1,3 @@
-import { isISO8601 } from 'class-validator';
 import { readCompanyHistory } from '../../../../libs/infra/src/audit/audit-history';
 import { parsePosition, type Position } from '../../../../libs/infra/src/event-log/position';
 import type { ApiRuntime } from '../api-runtime';
@@ -6,7 +5,7 @@ import { badRequest } from '../http/problem';
 import type { UserActor } from '../http/request-user';
 import { requireAuditAccess } from './audit-access';
 import { historyCursor, type HistoryFilters, readHistoryCursor } from './audit-cursor';
-import { ACTOR, type AuditEventsQueryDto, CATEGORY, INSTANT, STREAM, TYPES } from './audit-dtos';
+import { ACTOR, type AuditEventsQueryDto, CATEGORY, isInstant, STREAM, timeRangeOf, TYPES } from './audit-dtos';
 import { type AuditEvent, toAuditEvent } from './audit-event';
 
 export type HistoryPage = Readonly<{ events: readonly AuditEvent[]; next: string | null }>;
@@ -16,8 +15,8 @@ const FILTER_RULES: Readonly<Record<keyof HistoryFilters, (value: string) => boo
   actor: (value) => ACTOR.test(value),
   stream: (value) => STREAM.test(value),
   category: (value) => CATEGORY.test(value),
-  from: (value) => INSTANT.test(value) && isISO8601(value, { strict: true, strictSeparator: true }),
-  to: (value) => INSTANT.test(value) && isISO8601(value, { strict: true, strictSeparator: true }),
+  from: isInstant,
+  to: isInstant,
 };
 const FILTER_NAMES = Object.keys(FILTER_RULES) as (keyof HistoryFilters)[];
 
@@ -66,9 +65,7 @@ function resolve(query: AuditEventsQueryDto): { filters: HistoryFilters; after?:
  */
 export async function readHistory(runtime: ApiRuntime, actor: UserActor, query: AuditEventsQueryDto): Promise<HistoryPage> {
   const { filters, after } = resolve(query);
-  const from = filters.from !== undefined ? new Date(filters.from) : undefined;
-  const to = filters.to !== undefined ? new Date(filters.to) : undefined;
-  if (from !== undefined && to !== undefined && to <= from) throw fieldError('to', 'to must be later than from');
+  const range = timeRangeOf(filters);
   await requireAuditAccess(runtime.eventLog, actor);
   const limit = query.limit ?? 100;
   const page = await readCompanyHistory(runtime.pool, {
@@ -78,8 +75,7 @@ export async function readHistory(runtime: ApiRuntime, actor: UserActor, query: 
     ...(filters.actor !== undefined ? { actor: filters.actor } : {}),
     ...(filters.stream !== undefined ? { stream: filters.stream } : {}),
     ...(filters.category !== undefined ? { category: filters.category } : {}),
-    ...(from !== undefined ? { from } : {}),
-    ...(to !== undefined ? { to } : {}),
+    ...range,
     ...(after !== undefined ? { after } : {}),
   });
   const last = page.events[page.events.length - 1];

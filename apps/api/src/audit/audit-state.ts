@@ -1,4 +1,3 @@
-import { isISO8601 } from 'class-validator';
 import {
   companyDecider,
   type CompanyEvent,
@@ -20,7 +19,7 @@ import type { ApiRuntime } from '../api-runtime';
 import { badRequest } from '../http/problem';
 import type { UserActor } from '../http/request-user';
 import { requireAuditAccess } from './audit-access';
-import { INSTANT, POSITION, type StateCategory } from './audit-dtos';
+import { isInstant, POSITION, type StateCategory } from './audit-dtos';
 import { type AuditEvent, toAuditEvent } from './audit-event';
 
 export type PointInTimeState = Readonly<{
@@ -75,7 +74,7 @@ export function jsonSafe(value: unknown): unknown {
 export function parseAt(at: string | undefined): LogMoment | undefined {
   if (at === undefined) return undefined;
   if (POSITION.test(at)) return { position: parsePosition(at)! };
-  if (INSTANT.test(at) && isISO8601(at, { strict: true, strictSeparator: true })) return { time: new Date(at) };
+  if (isInstant(at)) return { time: new Date(at) };
   throw badRequest('validation_failed', 'Invalid request: at', [
     { field: 'at', messages: ['at must be an ISO 8601 time with a zone or a log position such as 764/5'] },
   ]);

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import type { EventMetadata } from '../event-log/event-log';
+import type { EventMetadata, RecordedEvent } from '../event-log/event-log';
+import { COLUMNS, type EventRow, toRecorded } from '../event-log/event-rows';
 import { formatPosition, type Position } from '../event-log/position';
 
 /** One line of an audit export: everything needed to recompute the event's hash offline. */
@@ -25,25 +26,17 @@ export type ExportScope = Readonly<{
   settleMs?: number;
 }>;
 
-type ExportRow = {
-  global_position: string;
-  tx_id: string;
-  stream_id: string;
-  stream_revision: string;
-  type: string;
-  data: unknown;
-  metadata: EventMetadata;
-  created_at: Date;
-};
-
-const toExported = (row: ExportRow): ExportedEvent => ({
-  stream: row.stream_id,
-  revision: row.stream_revision,
-  position: formatPosition({ commit: BigInt(row.tx_id), prepare: BigInt(row.global_position) }),
-  type: row.type,
-  data: row.data,
-  metadata: row.metadata,
-  createdAt: row.created_at.toISOString(),
+/** The one shape every audit answer and export line shows an event in. */
+export const toExportedEvent = (event: RecordedEvent): ExportedEvent => ({
+  type: event.type,
+  stream: event.streamId,
+  revision: event.revision.toString(),
+  position: formatPosition(event.position),
+  // As recorded, not upcast: auditors verify the hash chain over exactly these bytes. Secrets
+  // are never in them (credential events carry ciphertext, key id and checksum only).
+  data: event.data,
+  metadata: event.metadata,
+  createdAt: event.createdAt,
 });
 
 /**
@@ -51,11 +44,9 @@ const toExported = (row: ExportRow): ExportedEvent => ({
  * clock while the stream row is locked, so it grows with the revision in every stream and a time
  * window cuts each stream into one contiguous run whose chain still verifies. occurredAt is the
  * command's clock: two concurrent commands on one stream can record it out of revision order.
- * Output names differ from columns because ORDER BY resolves a bare name to an output column.
  */
 const PAGE_SQL = `
-  SELECT e.global_position, e.transaction_id::text AS tx_id, e.stream_id, e.stream_revision,
-         e.type, e.data, e.metadata, e.created_at
+  SELECT ${COLUMNS}
     FROM event_log.events e
    WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
      AND e.transaction_id < $3::text::xid8
@@ -97,7 +88,7 @@ export async function* exportEventPages(pool: Pool, scope: ExportScope): AsyncGe
   const horizon = await settledHorizon(pool, scope.settleMs ?? 5000);
   let after: Position = { commit: 0n, prepare: 0n };
   for (;;) {
-    const page = await pool.query<ExportRow>(PAGE_SQL, [
+    const page = await pool.query<EventRow>(PAGE_SQL, [
       after.commit.toString(),
       after.prepare.toString(),
       horizon,
@@ -107,10 +98,10 @@ export async function* exportEventPages(pool: Pool, scope: ExportScope): AsyncGe
       pageSize,
     ]);
     if (page.rows.length === 0) return;
-    yield page.rows.map(toExported);
-    if (page.rows.length < pageSize) return;
-    const last = page.rows[page.rows.length - 1]!;
-    after = { commit: BigInt(last.tx_id), prepare: BigInt(last.global_position) };
+    const events = page.rows.map(toRecorded);
+    yield events.map(toExportedEvent);
+    if (events.length < pageSize) return;
+    after = events[events.length - 1]!.position;
   }
 }
 

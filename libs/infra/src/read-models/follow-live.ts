@@ -4,7 +4,7 @@ import type { EventLog } from '../event-log/event-log';
 import { comparePositions, type Position, START } from '../event-log/position';
 import { readCheckpoint } from '../projections/checkpoints';
 import type { Projection } from '../projections/projection';
-import { createReplayer, type ReplayProgress } from './replay';
+import { countEvents, createReplayer, type ReplayProgress } from './replay';
 import { type Frozen, withLiveTablesHeld } from './table-swap';
 import { tablesOf } from './read-tables';
 
@@ -37,7 +37,7 @@ export async function replayToLive<T>(
   let events = 0;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const live = (await readCheckpoint(createDb(owner), projection.name))?.position ?? START;
-    if (comparePositions(position, live) >= 0 || (await eventsBetween(owner, position, live)) < CLOSE_ENOUGH) break;
+    if (comparePositions(position, live) >= 0 || (await countEvents(owner, position, { position: live })) < CLOSE_ENOUGH) break;
     const result = await replay(position, live, round === 0 ? 'replay' : 'catch-up');
     position = result.position;
     events += result.applied;
@@ -50,14 +50,4 @@ export async function replayToLive<T>(
     events += result.applied;
     return work(frozen, events);
   });
-}
-
-async function eventsBetween(owner: Pool, from: Position, to: Position): Promise<number> {
-  const { rows } = await owner.query<{ n: string }>(
-    `SELECT count(*)::text AS n FROM event_log.events e
-      WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
-        AND (e.transaction_id, e.global_position) <= ($3::text::xid8, $4::bigint)`,
-    [from.commit.toString(), from.prepare.toString(), to.commit.toString(), to.prepare.toString()],
-  );
-  return Number(rows[0]!.n);
 }

@@ -107,7 +107,8 @@ export async function skippedEventIds(owner: Pool, projection: string): Promise<
   return new Set(rows.map((row) => row.id));
 }
 
-async function countEvents(owner: Pool, after: Position, until: ReplayBound | undefined): Promise<number> {
+/** How many events lie after `after` and within `until`: what progress counts towards. */
+export async function countEvents(owner: Pool, after: Position, until: ReplayBound | undefined): Promise<number> {
   const { rows } = await owner.query<{ n: string }>(
     `SELECT count(*)::text AS n FROM event_log.events e
       WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint)
