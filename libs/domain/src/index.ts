@@ -1,6 +1,7 @@
 // Public surface of the pure domain layer. Test helpers (shared/decider-spec)
 // are intentionally not exported: they depend on Jest globals.
 export { type Actor, assertNever, type Command, type CommandMetadata, type Decider, type Event, fold } from './shared/decider';
+export { PersistentMap, PersistentSet } from './shared/persistent-map';
 export {
   Conflict,
   DomainError,

@@ -10,6 +10,8 @@ import {
   credentialStreamName,
   fold,
   NotFound,
+  PersistentMap,
+  PersistentSet,
 } from '../../../../libs/domain/src';
 import { type LogMoment, streamPrefixAt } from '../../../../libs/infra/src/audit/audit-history';
 import type { RecordedEvent } from '../../../../libs/infra/src/event-log/event-log';
@@ -60,11 +62,15 @@ const AGGREGATES: Readonly<Record<StateCategory, { stream: (id: string) => strin
   },
 };
 
-/** Maps become objects keyed by their keys, Sets arrays, bigints strings: what JSON can say. */
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Maps become objects keyed by their keys, Sets sorted arrays, bigints strings: what JSON can say. */
 export function jsonSafe(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Map) return Object.fromEntries([...value].map(([key, item]) => [String(key), jsonSafe(item)]));
-  if (value instanceof Set) return [...value].map(jsonSafe);
+  if (value instanceof Map || value instanceof PersistentMap) {
+    return Object.fromEntries([...value].map(([key, item]): [string, unknown] => [String(key), jsonSafe(item)]).sort(byKey));
+  }
+  if (value instanceof Set || value instanceof PersistentSet) return [...value].map(jsonSafe).sort();
   if (Array.isArray(value)) return value.map(jsonSafe);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, jsonSafe(item)]));
   return value;

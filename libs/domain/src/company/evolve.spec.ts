@@ -1,4 +1,5 @@
 import { fold } from '../shared/decider';
+import { PersistentMap, PersistentSet } from '../shared/persistent-map';
 import { holdsRole } from './authorization';
 import { companyDecider, companyStreamName } from './decider';
 import type { CompanyEvent } from './events';
@@ -30,8 +31,8 @@ const registered = (events: readonly CompanyEvent[]): RegisteredCompany => {
 // Serialises Maps/Sets/bigints so "unchanged" can be compared structurally.
 const snapshot = (state: CompanyState): string =>
   JSON.stringify(state, (_key, value: unknown) => {
-    if (value instanceof Map) return [...value.entries()];
-    if (value instanceof Set) return [...value.values()];
+    if (value instanceof Map || value instanceof PersistentMap) return [...value.entries()];
+    if (value instanceof Set || value instanceof PersistentSet) return [...value.values()];
     if (typeof value === 'bigint') return `${value}n`;
     return value;
   });

@@ -1,5 +1,6 @@
 // How permission-change requests are folded into the company state.
 import { assertNever } from '../shared/decider';
+import type { PersistentMap } from '../shared/persistent-map';
 import type { ApprovalStep, PermissionRequestEvent, RoleDiff } from './request-events';
 
 export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'cancelled' | 'expired';
@@ -25,7 +26,7 @@ export type RequestState = Readonly<{
   revision: bigint;
 }>;
 
-export type RequestMap = ReadonlyMap<string, RequestState>;
+export type RequestMap = PersistentMap<string, RequestState>;
 
 function decided(request: RequestState, status: RequestStatus, decidedAt: string, decisionBy: string | null): RequestState {
   return { ...request, status, decidedAt, decisionBy, revision: request.revision + 1n };
@@ -60,10 +61,9 @@ function next(request: RequestState, event: Exclude<PermissionRequestEvent, { ty
 
 /** Returns a new map (never mutates); events about unknown requests are ignored so replay stays total. */
 export function evolveRequests(requests: RequestMap, event: PermissionRequestEvent): RequestMap {
-  const copy = new Map(requests);
   if (event.type === 'PermissionChangeRequested') {
     const { requestId, requesterId, targetUserId, diff, reason, approvalFlow, requestedAt, expiresAt } = event.data;
-    copy.set(requestId, {
+    return requests.set(requestId, {
       requestId,
       requesterId,
       targetUserId,
@@ -77,10 +77,8 @@ export function evolveRequests(requests: RequestMap, event: PermissionRequestEve
       decisionBy: null,
       revision: 1n,
     });
-    return copy;
   }
   const current = requests.get(event.data.requestId);
   if (current === undefined) return requests;
-  copy.set(current.requestId, next(current, event));
-  return copy;
+  return requests.set(current.requestId, next(current, event));
 }

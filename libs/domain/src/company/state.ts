@@ -1,4 +1,5 @@
 import { assertNever } from '../shared/decider';
+import { PersistentMap, PersistentSet } from '../shared/persistent-map';
 import type { CompanyEvent, RoleScope } from './events';
 import { evolveRequests, type RequestMap } from './request-state';
 
@@ -21,13 +22,13 @@ export type RegisteredCompany = Readonly<{
   status: 'registered';
   companyId: string;
   name: string;
-  users: ReadonlyMap<string, UserState>;
+  users: PersistentMap<string, UserState>;
   /** Live roles only; deleted roles are removed. */
-  roles: ReadonlyMap<string, RoleState>;
+  roles: PersistentMap<string, RoleState>;
   /** userId -> roleIds held. */
-  assignments: ReadonlyMap<string, ReadonlySet<string>>;
+  assignments: PersistentMap<string, PersistentSet<string>>;
   /** Ids of deleted roles, kept so an id is never reused for a different role. */
-  retiredRoleIds: ReadonlySet<string>;
+  retiredRoleIds: PersistentSet<string>;
   /** Permission-change requests by id, decided ones included (they are final, and ids are never reused). */
   requests: RequestMap;
 }>;
@@ -36,39 +37,17 @@ export type CompanyState = AbsentCompany | RegisteredCompany;
 
 export const initialCompanyState = (): CompanyState => ({ status: 'absent' });
 
-// Copy-on-write helpers: evolve must never mutate a state someone else may
-// still hold (e.g. the snapshot a test or a retry loop started from).
-function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
-  const copy = new Map(map);
-  copy.set(key, value);
-  return copy;
-}
-
-function withoutEntry<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
-  const copy = new Map(map);
-  copy.delete(key);
-  return copy;
-}
-
-function withMember<T>(set: ReadonlySet<T> | undefined, value: T): ReadonlySet<T> {
-  return new Set(set).add(value);
-}
-
-function withoutMember<T>(set: ReadonlySet<T> | undefined, value: T): ReadonlySet<T> {
-  const copy = new Set(set);
-  copy.delete(value);
-  return copy;
-}
-
+// evolve never mutates a state someone else may still hold (the cached state a retry decides
+// on again, a test's fixture): the persistent maps share what an event leaves untouched.
 function removeRoleFromAssignments(
-  assignments: ReadonlyMap<string, ReadonlySet<string>>,
+  assignments: PersistentMap<string, PersistentSet<string>>,
   roleId: string,
-): ReadonlyMap<string, ReadonlySet<string>> {
-  const copy = new Map<string, ReadonlySet<string>>();
+): PersistentMap<string, PersistentSet<string>> {
+  let result = assignments;
   for (const [userId, roleIds] of assignments) {
-    copy.set(userId, roleIds.has(roleId) ? withoutMember(roleIds, roleId) : roleIds);
+    if (roleIds.has(roleId)) result = result.set(userId, roleIds.delete(roleId));
   }
-  return copy;
+  return result;
 }
 
 function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): RegisteredCompany {
@@ -78,40 +57,40 @@ function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): Regist
       return state;
     case 'UserRegistered': {
       const { userId, email, displayName } = event.data;
-      return { ...state, users: withEntry(state.users, userId, { userId, email, displayName }) };
+      return { ...state, users: state.users.set(userId, { userId, email, displayName }) };
     }
     case 'RoleDefined': {
       const { roleId, code, name, description, scope, builtIn } = event.data;
       const role: RoleState = { roleId, code, name, description, scope, builtIn, revision: 1n };
-      return { ...state, roles: withEntry(state.roles, roleId, role) };
+      return { ...state, roles: state.roles.set(roleId, role) };
     }
     case 'RoleUpdated': {
       const current = state.roles.get(event.data.roleId);
       if (current === undefined) return state;
       const { name, description, scope } = event.data;
       const role: RoleState = { ...current, name, description, scope, revision: current.revision + 1n };
-      return { ...state, roles: withEntry(state.roles, role.roleId, role) };
+      return { ...state, roles: state.roles.set(role.roleId, role) };
     }
     case 'RoleDeleted': {
       const { roleId } = event.data;
       return {
         ...state,
-        roles: withoutEntry(state.roles, roleId),
+        roles: state.roles.delete(roleId),
         // decide() refuses to delete assigned roles; cleaning up anyway keeps
         // the state consistent if history ever says otherwise.
         assignments: removeRoleFromAssignments(state.assignments, roleId),
-        retiredRoleIds: withMember(state.retiredRoleIds, roleId),
+        retiredRoleIds: state.retiredRoleIds.add(roleId),
       };
     }
     case 'RoleGranted': {
       const { userId, roleId } = event.data;
-      const held = withMember(state.assignments.get(userId), roleId);
-      return { ...state, assignments: withEntry(state.assignments, userId, held) };
+      const held = (state.assignments.get(userId) ?? PersistentSet.empty<string>()).add(roleId);
+      return { ...state, assignments: state.assignments.set(userId, held) };
     }
     case 'RoleRevoked': {
       const { userId, roleId } = event.data;
-      const held = withoutMember(state.assignments.get(userId), roleId);
-      return { ...state, assignments: withEntry(state.assignments, userId, held) };
+      const held = (state.assignments.get(userId) ?? PersistentSet.empty<string>()).delete(roleId);
+      return { ...state, assignments: state.assignments.set(userId, held) };
     }
     case 'PermissionChangeRequested':
     case 'PermissionChangeStepApproved':
@@ -132,10 +111,10 @@ export function evolveCompany(state: CompanyState, event: CompanyEvent): Company
     status: 'registered',
     companyId: event.data.companyId,
     name: event.data.name,
-    users: new Map(),
-    roles: new Map(),
-    assignments: new Map(),
-    retiredRoleIds: new Set(),
-    requests: new Map(),
+    users: PersistentMap.empty(),
+    roles: PersistentMap.empty(),
+    assignments: PersistentMap.empty(),
+    retiredRoleIds: PersistentSet.empty(),
+    requests: PersistentMap.empty(),
   };
 }

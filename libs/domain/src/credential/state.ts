@@ -1,4 +1,5 @@
 import { assertNever } from '../shared/decider';
+import { PersistentMap } from '../shared/persistent-map';
 import type { CredentialEvent } from './events';
 
 export type CredentialVersion = Readonly<{
@@ -13,7 +14,7 @@ export type CredentialState = Readonly<{
   /** null until the first rotation fixes the owning company. */
   companyId: string | null;
   /** Every version ever rotated, destroyed ones included (ciphertext is not kept in memory). */
-  versions: ReadonlyMap<number, CredentialVersion>;
+  versions: PersistentMap<number, CredentialVersion>;
   /**
    * The highest version ever rotated (0 = none). It stays current even when
    * older versions are destroyed; if it is itself destroyed there is no current
@@ -24,7 +25,7 @@ export type CredentialState = Readonly<{
   currentVersion: number;
 }>;
 
-export const initialCredentialState = (): CredentialState => ({ companyId: null, versions: new Map(), currentVersion: 0 });
+export const initialCredentialState = (): CredentialState => ({ companyId: null, versions: PersistentMap.empty(), currentVersion: 0 });
 
 /** The usable version, or null when none was rotated or the current one is destroyed. */
 export function currentCredential(state: CredentialState): (CredentialVersion & { version: number }) | null {
@@ -37,26 +38,20 @@ export function hasCurrentCredential(state: CredentialState): boolean {
   return currentCredential(state) !== null;
 }
 
-function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
-  const copy = new Map(map);
-  copy.set(key, value);
-  return copy;
-}
-
 export function evolveCredential(state: CredentialState, event: CredentialEvent): CredentialState {
   switch (event.type) {
     case 'CredentialRotated': {
       const { companyId, version, keyId, checksum, rotatedAt, rotatedBy } = event.data;
       return {
         companyId: state.companyId ?? companyId,
-        versions: withEntry(state.versions, version, { keyId, checksum, rotatedAt, rotatedBy, destroyed: false }),
+        versions: state.versions.set(version, { keyId, checksum, rotatedAt, rotatedBy, destroyed: false }),
         currentVersion: Math.max(state.currentVersion, version),
       };
     }
     case 'CredentialVersionDestroyed': {
       const existing = state.versions.get(event.data.version);
       if (existing === undefined) return state;
-      return { ...state, versions: withEntry(state.versions, event.data.version, { ...existing, destroyed: true }) };
+      return { ...state, versions: state.versions.set(event.data.version, { ...existing, destroyed: true }) };
     }
     case 'SecretAccessed':
       // Audit only: reading a secret changes nothing about it.

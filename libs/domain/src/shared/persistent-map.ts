@@ -1,0 +1,254 @@
+// A persistent hash map (a hash array mapped trie): set() and delete() return a new map that
+// shares every untouched node with the old one. evolve() must never mutate a state someone
+// else still holds, and copying a whole Map per event made folding a company of n users cost
+// O(n²); here an event costs O(log32 n), whatever the size of the company.
+//
+// Iteration follows the keys' hashes, not insertion order: callers that need an order sort.
+
+type Key = string | number;
+
+type Leaf<K, V> = Readonly<{ kind: 'leaf'; hash: number; key: K; value: V }>;
+type Collision<K, V> = Readonly<{ kind: 'collision'; hash: number; leaves: readonly Leaf<K, V>[] }>;
+type Branch<K, V> = Readonly<{ kind: 'branch'; bitmap: number; children: readonly Node<K, V>[] }>;
+type Node<K, V> = Leaf<K, V> | Collision<K, V> | Branch<K, V>;
+
+const BITS = 5;
+const MASK = (1 << BITS) - 1;
+
+function hashOf(key: Key): number {
+  const text = typeof key === 'number' ? `#${key}` : key;
+  // FNV-1a over UTF-16 code units, then a final avalanche so that uuids' shared prefixes spread.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  return hash >>> 0;
+}
+
+function bitCount(value: number): number {
+  let v = value - ((value >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+const fragment = (hash: number, shift: number): number => (hash >>> shift) & MASK;
+
+function branchOf<K, V>(bitmap: number, children: readonly Node<K, V>[]): Branch<K, V> {
+  return { kind: 'branch', bitmap, children };
+}
+
+/** Two nodes whose hashes differ, placed under the branches their hash fragments need. */
+function join<K, V>(a: Leaf<K, V> | Collision<K, V>, b: Leaf<K, V>, shift: number): Node<K, V> {
+  const fa = fragment(a.hash, shift);
+  const fb = fragment(b.hash, shift);
+  if (fa === fb) return branchOf(1 << fa, [join(a, b, shift + BITS)]);
+  return branchOf((1 << fa) | (1 << fb), fa < fb ? [a, b] : [b, a]);
+}
+
+function replaced<T>(items: readonly T[], index: number, item: T): T[] {
+  const copy = items.slice();
+  copy[index] = item;
+  return copy;
+}
+
+function insert<K, V>(node: Node<K, V> | undefined, shift: number, leaf: Leaf<K, V>): Node<K, V> {
+  if (node === undefined) return leaf;
+  if (node.kind === 'leaf') {
+    if (node.key === leaf.key) return Object.is(node.value, leaf.value) ? node : leaf;
+    if (node.hash === leaf.hash) return { kind: 'collision', hash: leaf.hash, leaves: [node, leaf] };
+    return join(node, leaf, shift);
+  }
+  if (node.kind === 'collision') {
+    if (node.hash !== leaf.hash) return join(node, leaf, shift);
+    const index = node.leaves.findIndex((l) => l.key === leaf.key);
+    const leaves = index < 0 ? [...node.leaves, leaf] : replaced(node.leaves, index, leaf);
+    return { kind: 'collision', hash: node.hash, leaves };
+  }
+  const bit = 1 << fragment(leaf.hash, shift);
+  const index = bitCount(node.bitmap & (bit - 1));
+  if ((node.bitmap & bit) === 0) {
+    const children = node.children.slice();
+    children.splice(index, 0, leaf);
+    return branchOf(node.bitmap | bit, children);
+  }
+  const child = node.children[index]!;
+  const next = insert(child, shift + BITS, leaf);
+  return next === child ? node : branchOf(node.bitmap, replaced(node.children, index, next));
+}
+
+function remove<K, V>(node: Node<K, V>, shift: number, hash: number, key: K): Node<K, V> | undefined {
+  if (node.kind === 'leaf') return node.key === key ? undefined : node;
+  if (node.kind === 'collision') {
+    if (node.hash !== hash) return node;
+    const leaves = node.leaves.filter((l) => l.key !== key);
+    if (leaves.length === node.leaves.length) return node;
+    return leaves.length === 1 ? leaves[0] : { kind: 'collision', hash, leaves };
+  }
+  const bit = 1 << fragment(hash, shift);
+  if ((node.bitmap & bit) === 0) return node;
+  const index = bitCount(node.bitmap & (bit - 1));
+  const child = node.children[index]!;
+  const next = remove(child, shift + BITS, hash, key);
+  if (next === child) return node;
+  if (next === undefined) {
+    const bitmap = node.bitmap & ~bit;
+    if (bitmap === 0) return undefined;
+    const children = node.children.filter((_, i) => i !== index);
+    // A lone leaf moves up, so the trie stays the same shape whatever order keys came and went.
+    return children.length === 1 && children[0]!.kind !== 'branch' ? children[0] : branchOf(bitmap, children);
+  }
+  if (node.children.length === 1 && next.kind !== 'branch') return next;
+  return branchOf(node.bitmap, replaced(node.children, index, next));
+}
+
+function lookup<K, V>(root: Node<K, V> | undefined, hash: number, key: K): Leaf<K, V> | undefined {
+  let node = root;
+  for (let shift = 0; node !== undefined; shift += BITS) {
+    if (node.kind === 'leaf') return node.key === key ? node : undefined;
+    if (node.kind === 'collision') return node.hash === hash ? node.leaves.find((l) => l.key === key) : undefined;
+    const bit = 1 << fragment(hash, shift);
+    if ((node.bitmap & bit) === 0) return undefined;
+    node = node.children[bitCount(node.bitmap & (bit - 1))];
+  }
+  return undefined;
+}
+
+function* leavesOf<K, V>(node: Node<K, V> | undefined): Generator<Leaf<K, V>> {
+  if (node === undefined) return;
+  if (node.kind === 'leaf') yield node;
+  else if (node.kind === 'collision') yield* node.leaves;
+  else for (const child of node.children) yield* leavesOf(child);
+}
+
+export class PersistentMap<K extends Key, V> implements ReadonlyMap<K, V> {
+  private static readonly EMPTY = new PersistentMap<never, never>(undefined, 0);
+
+  private constructor(
+    private readonly root: Node<K, V> | undefined,
+    readonly size: number,
+  ) {}
+
+  static empty<K extends Key, V>(): PersistentMap<K, V> {
+    return PersistentMap.EMPTY as unknown as PersistentMap<K, V>;
+  }
+
+  static from<K extends Key, V>(entries: Iterable<readonly [K, V]>): PersistentMap<K, V> {
+    let map = PersistentMap.empty<K, V>();
+    for (const [key, value] of entries) map = map.set(key, value);
+    return map;
+  }
+
+  get(key: K): V | undefined {
+    return lookup(this.root, hashOf(key), key)?.value;
+  }
+
+  has(key: K): boolean {
+    return lookup(this.root, hashOf(key), key) !== undefined;
+  }
+
+  set(key: K, value: V): PersistentMap<K, V> {
+    const hash = hashOf(key);
+    const existing = lookup(this.root, hash, key);
+    if (existing !== undefined && Object.is(existing.value, value)) return this;
+    const root = insert(this.root, 0, { kind: 'leaf', hash, key, value });
+    return new PersistentMap(root, existing === undefined ? this.size + 1 : this.size);
+  }
+
+  delete(key: K): PersistentMap<K, V> {
+    if (this.root === undefined) return this;
+    const root = remove(this.root, 0, hashOf(key), key);
+    return root === this.root ? this : new PersistentMap(root, this.size - 1);
+  }
+
+  /** The value at `key` replaced by what `change` makes of it (undefined when absent). */
+  update(key: K, change: (value: V | undefined) => V): PersistentMap<K, V> {
+    return this.set(key, change(this.get(key)));
+  }
+
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    for (const leaf of leavesOf(this.root)) callback.call(thisArg, leaf.value, leaf.key, this);
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    for (const leaf of leavesOf(this.root)) yield [leaf.key, leaf.value];
+  }
+
+  *keys(): MapIterator<K> {
+    for (const leaf of leavesOf(this.root)) yield leaf.key;
+  }
+
+  *values(): MapIterator<V> {
+    for (const leaf of leavesOf(this.root)) yield leaf.value;
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'PersistentMap';
+  }
+}
+
+/** A persistent set over the same trie. */
+export class PersistentSet<K extends Key> implements ReadonlySet<K> {
+  private static readonly EMPTY = new PersistentSet<never>(PersistentMap.empty());
+
+  private constructor(private readonly members: PersistentMap<K, true>) {}
+
+  static empty<K extends Key>(): PersistentSet<K> {
+    return PersistentSet.EMPTY as unknown as PersistentSet<K>;
+  }
+
+  static from<K extends Key>(values: Iterable<K>): PersistentSet<K> {
+    let set = PersistentSet.empty<K>();
+    for (const value of values) set = set.add(value);
+    return set;
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  has(value: K): boolean {
+    return this.members.has(value);
+  }
+
+  add(value: K): PersistentSet<K> {
+    const members = this.members.set(value, true);
+    return members === this.members ? this : new PersistentSet(members);
+  }
+
+  delete(value: K): PersistentSet<K> {
+    const members = this.members.delete(value);
+    return members === this.members ? this : new PersistentSet(members);
+  }
+
+  forEach(callback: (value: K, value2: K, set: ReadonlySet<K>) => void, thisArg?: unknown): void {
+    for (const key of this.members.keys()) callback.call(thisArg, key, key, this);
+  }
+
+  *entries(): SetIterator<[K, K]> {
+    for (const key of this.members.keys()) yield [key, key];
+  }
+
+  keys(): SetIterator<K> {
+    return this.members.keys();
+  }
+
+  values(): SetIterator<K> {
+    return this.members.keys();
+  }
+
+  [Symbol.iterator](): SetIterator<K> {
+    return this.members.keys();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'PersistentSet';
+  }
+}
