@@ -15,7 +15,8 @@ import {
 } from '../../libs/domain/src';
 import { mintServiceToken, mintToken } from '../../libs/infra/src/auth/tokens';
 import type { Logger } from 'pino';
-import { handleCommand } from '../../libs/infra/src/commands/handle-command';
+import { companies } from '../../libs/infra/src/commands/aggregates';
+import { runCommand } from '../support/run-command';
 import { type AppConfig, loadConfig } from '../../libs/infra/src/config/config';
 import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
 import { upcast } from '../../libs/infra/src/event-log/upcasters';
@@ -75,7 +76,7 @@ export async function startWorld(env: Record<string, string> = {}, options: { lo
       data: { ...ids, name, adminEmail: `admin-${ids.companyId.slice(0, 8)}@example.com`, adminDisplayName: 'Ada Admin' },
       metadata: { actor, now },
     };
-    await handleCommand(new PostgresEventLog(db.owner), companyDecider, companyStreamName(ids.companyId), command, {
+    await runCommand(new PostgresEventLog(db.owner), companies, companyStreamName(ids.companyId), command, {
       commandId: randomUUID(),
       correlationId: randomUUID(),
       actor,
@@ -101,7 +102,7 @@ export async function startWorld(env: Record<string, string> = {}, options: { lo
     const actor = { kind: 'service', service: 'api-test' } as const;
     const now = new Date().toISOString();
     const command: GrantRole = { type: 'GrantRole', data: { userId, roleId: role.roleId, reason: 'test set-up' }, metadata: { actor, now } };
-    await handleCommand(log, companyDecider, stream, command, {
+    await runCommand(log, companies, stream, command, {
       commandId: randomUUID(),
       correlationId: randomUUID(),
       actor,

@@ -58,7 +58,16 @@ describe('integration connectors: register → credential → activate → runti
     const secret = `s3cret-${randomUUID()}`;
     const rotated = await rotate(acme.adminToken, created.id, { secret, expectedVersion: 0 });
     expect(rotated.status).toBe(201);
-    expect(rotated.body).toEqual({ connectorId: created.id, version: 1, position: expect.stringMatching(/^\d+\/\d+$/) });
+    // The one command answer every command gives, naming the connector and version too.
+    expect(rotated.body).toEqual({
+      id: created.id,
+      revision: '1',
+      stream: `connectorCredential-${created.id}`,
+      streamRevision: '0',
+      position: expect.stringMatching(/^\d+\/\d+$/),
+      connectorId: created.id,
+      version: 1,
+    });
     expect(JSON.stringify(rotated.body)).not.toContain(secret);
 
     const versions = await call(world.app, 'GET', `${CONNECTORS}/${created.id}/credentials`, {

@@ -5,8 +5,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { openSecret, sealSecret } from '../../libs/infra/src/crypto/credential-vault';
 import { KeyDestroyed, KeyStore } from '../../libs/infra/src/crypto/key-store';
 import { Client } from 'pg';
-import { companyDecider, companyStreamName } from '../../libs/domain/src';
-import { handleCommand } from '../../libs/infra/src/commands/handle-command';
+import { companyStreamName } from '../../libs/domain/src';
+import { companies } from '../../libs/infra/src/commands/aggregates';
+import { runCommand } from '../support/run-command';
 import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
 import { tokenVerifier } from '../../libs/infra/src/auth/tokens';
 import { loadConfig } from '../../libs/infra/src/config/config';
@@ -111,7 +112,7 @@ describe('CLI against DATABASE_URL', () => {
     const log = new PostgresEventLog(db.owner);
     const service = { kind: 'service', service: 'test' } as const;
     const now = new Date().toISOString();
-    await handleCommand(log, companyDecider, companyStreamName(boot.companyId),
+    await runCommand(log, companies, companyStreamName(boot.companyId),
       { type: 'RegisterUser', data: { userId, email: 'second@g.test' }, metadata: { actor: service, now } },
       { commandId: randomUUID(), correlationId: randomUUID(), actor: service, now, tenant: { companyId: boot.companyId } });
     const granted = await runCli(['grant', '--user', userId, '--role', 'Vibot.admin', '--reason', 'on-call break-glass', '--json'], env);

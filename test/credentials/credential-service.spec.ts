@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { companyDecider, companyStreamName, connectorDecider, connectorStreamName, type Actor, type CompanyCommand } from '../../libs/domain/src';
-import { handleCommand } from '../../libs/infra/src/commands/handle-command';
+import { companyStreamName, connectorStreamName, type Actor, type CompanyCommand } from '../../libs/domain/src';
+import { companies, connectors } from '../../libs/infra/src/commands/aggregates';
+import { runCommand } from '../support/run-command';
+import { CommandPipeline } from '../../libs/infra/src/commands/command-pipeline';
 import { KeyDestroyed, KeyStore } from '../../libs/infra/src/crypto/key-store';
 import { destroyCredentialVersion, readSecretForRuntime, rotateCredential } from '../../libs/infra/src/credentials/credential-service';
 import { createPool } from '../../libs/infra/src/database/database';
@@ -10,14 +12,15 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 let db: TestDatabase;
 let apiPool: ReturnType<typeof createPool>;
-let deps: { log: PostgresEventLog; keys: KeyStore };
+let deps: { log: PostgresEventLog; pipeline: CommandPipeline; keys: KeyStore };
 
 const context = (actor: Actor, companyId: string): CommandContext => newCommandContext(actor, { companyId });
 
 beforeAll(async () => {
   db = await createTestDatabase();
   apiPool = createPool(db.apiUrl, { max: 12 });
-  deps = { log: new PostgresEventLog(apiPool), keys: new KeyStore(apiPool, randomBytes(32)) };
+  const log = new PostgresEventLog(apiPool);
+  deps = { log, pipeline: new CommandPipeline({ log }), keys: new KeyStore(apiPool, randomBytes(32)) };
 });
 afterAll(async () => {
   await apiPool.end();
@@ -30,12 +33,12 @@ async function world() {
   const [adminId, memberId, connectorId] = [randomUUID(), randomUUID(), randomUUID()];
   const service: Actor = { kind: 'service', service: 'test' };
   const run = (type: CompanyCommand['type'], data: object) =>
-    handleCommand(deps.log, companyDecider, companyStreamName(companyId), { type, data, metadata: { actor: service, now: new Date().toISOString() } } as CompanyCommand, context(service, companyId));
+    runCommand(deps.log, companies, companyStreamName(companyId), { type, data, metadata: { actor: service, now: new Date().toISOString() } } as CompanyCommand, context(service, companyId));
   await run('RegisterCompany', { companyId, name: 'Vault Co', adminUserId: adminId, adminRoleId: randomUUID(), auditorRoleId: randomUUID(), adminEmail: 'a@v.test' });
   await run('RegisterUser', { userId: memberId, email: 'm@v.test' });
   const admin: Actor & { kind: 'user' } = { kind: 'user', userId: adminId, companyId };
   const member: Actor & { kind: 'user' } = { kind: 'user', userId: memberId, companyId };
-  await handleCommand(deps.log, connectorDecider, connectorStreamName(connectorId), {
+  await runCommand(deps.log, connectors, connectorStreamName(connectorId), {
     type: 'RegisterConnector',
     data: { connectorId, companyId, provider: 'mysql', connectorType: 'database', config: { host: 'db.internal', port: 3306, database: 'crm', user: 'sync' }, schedule: {}, actorIsAdmin: true },
     metadata: { actor: admin, now: new Date().toISOString() },

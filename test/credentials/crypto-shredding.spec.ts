@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { companyDecider, companyStreamName, connectorDecider, connectorStreamName, type Actor, type CompanyCommand } from '../../libs/domain/src';
-import { handleCommand } from '../../libs/infra/src/commands/handle-command';
+import { companyStreamName, connectorStreamName, type Actor, type CompanyCommand } from '../../libs/domain/src';
+import { companies, connectors } from '../../libs/infra/src/commands/aggregates';
+import { runCommand } from '../support/run-command';
+import { CommandPipeline } from '../../libs/infra/src/commands/command-pipeline';
 import { openSecret } from '../../libs/infra/src/crypto/credential-vault';
 import { KeyDestroyed, KeyStore } from '../../libs/infra/src/crypto/key-store';
 import { rotateCredential } from '../../libs/infra/src/credentials/credential-service';
@@ -13,13 +15,14 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 
 let db: TestDatabase;
 let apiPool: ReturnType<typeof createPool>;
-let deps: { log: PostgresEventLog; keys: KeyStore };
+let deps: { log: PostgresEventLog; pipeline: CommandPipeline; keys: KeyStore };
 const context = (actor: Actor, companyId: string): CommandContext => newCommandContext(actor, { companyId });
 
 beforeAll(async () => {
   db = await createTestDatabase();
   apiPool = createPool(db.apiUrl, { max: 6 });
-  deps = { log: new PostgresEventLog(apiPool), keys: new KeyStore(apiPool, randomBytes(32)) };
+  const log = new PostgresEventLog(apiPool);
+  deps = { log, pipeline: new CommandPipeline({ log }), keys: new KeyStore(apiPool, randomBytes(32)) };
 });
 afterAll(async () => {
   await apiPool.end();
@@ -31,12 +34,12 @@ async function companyWithSecrets(name: string): Promise<{ companyId: string; co
   const adminId = randomUUID();
   const connectorId = randomUUID();
   const service: Actor = { kind: 'service', service: 'test' };
-  await handleCommand(deps.log, companyDecider, companyStreamName(companyId), {
+  await runCommand(deps.log, companies, companyStreamName(companyId), {
     type: 'RegisterCompany', data: { companyId, name, adminUserId: adminId, adminRoleId: randomUUID(), auditorRoleId: randomUUID(), adminEmail: `a@${name}.test` },
     metadata: { actor: service, now: new Date().toISOString() },
   } as CompanyCommand, context(service, companyId));
   const admin: Actor & { kind: 'user' } = { kind: 'user', userId: adminId, companyId };
-  await handleCommand(deps.log, connectorDecider, connectorStreamName(connectorId), {
+  await runCommand(deps.log, connectors, connectorStreamName(connectorId), {
     type: 'RegisterConnector',
     data: { connectorId, companyId, provider: 'webhook', connectorType: 'webhook', config: { url: 'https://hooks.example.test/in' }, schedule: {}, actorIsAdmin: true },
     metadata: { actor: admin, now: new Date().toISOString() },

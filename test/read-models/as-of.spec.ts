@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { companyDecider, companyStreamName } from '../../libs/domain/src';
-import { handleCommand } from '../../libs/infra/src/commands/handle-command';
+import { companyStreamName } from '../../libs/domain/src';
+import { companies } from '../../libs/infra/src/commands/aggregates';
+import { runCommand } from '../support/run-command';
 import { asUser, createDb, createPool } from '../../libs/infra/src/database/database';
 import { newCommandContext } from '../../libs/infra/src/event-log/envelope';
 import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
@@ -40,7 +41,7 @@ describe('as-of: the read tables as they were at a past moment, in their own sch
     // Afterwards: a new company, and a role taken away in Acme.
     await appendHistory(log, simulateCompany({ users: 2, roles: 2, updatesPerRole: 0 }));
     const [userId, roleIds] = [...registered(acme).assignments.entries()].find(([user]) => user !== acme.adminUserId)!;
-    await handleCommand(log, companyDecider, companyStreamName(acme.companyId), {
+    await runCommand(log, companies, companyStreamName(acme.companyId), {
       type: 'RevokeRole',
       data: { userId, roleId: [...roleIds][0]!, reason: 'left the team' },
       metadata: { actor: { kind: 'service', service: 'test' }, now: new Date().toISOString() },

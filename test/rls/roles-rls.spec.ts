@@ -140,16 +140,21 @@ describe('Row Level Security, through the API login role', () => {
     }
   });
 
-  it('a forged company claim gains nothing: has_role() holds only in the company that granted it', async () => {
+  it('a forged company claim gains nothing: not a member of it, no company, no role, no rows', async () => {
     await api.query('BEGIN');
-    await api.query(`SELECT set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [
-      JSON.stringify({ role: 'authenticated', sub: a.adminUserId, company_id: b.companyId }),
-    ]);
-    const { rows } = await api.query(`SELECT has_role('Vibot.admin') AS admin, current_company_id() AS company`);
-    expect(rows[0]).toEqual({ admin: false, company: b.companyId });
-    await api.query(`SELECT set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ role: 'authenticated', sub: a.adminUserId, company_id: 'not-a-uuid' })]);
-    expect((await api.query('SELECT count(*)::int AS n FROM public.roles')).rows[0].n).toBe(0);
-    await api.query('ROLLBACK');
+    try {
+      await api.query(`SELECT set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)`, [
+        JSON.stringify({ role: 'authenticated', sub: a.adminUserId, company_id: b.companyId }),
+      ]);
+      const { rows } = await api.query(`SELECT has_role('Vibot.admin') AS admin, current_company_id() AS company`);
+      // current_company_id() names a company only to its own users (the membership rule).
+      expect(rows[0]).toEqual({ admin: false, company: null });
+      expect((await api.query('SELECT count(*)::int AS n FROM public.roles')).rows[0].n).toBe(0);
+      await api.query(`SELECT set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ role: 'authenticated', sub: a.adminUserId, company_id: 'not-a-uuid' })]);
+      expect((await api.query('SELECT count(*)::int AS n FROM public.roles')).rows[0].n).toBe(0);
+    } finally {
+      await api.query('ROLLBACK');
+    }
   });
 
   it('the seed FOR ALL policy, as written: only admins of the company may change its roles', async () => {

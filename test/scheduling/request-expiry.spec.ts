@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { companyDecider, companyStreamName, type Actor, type CompanyCommand } from '../../libs/domain/src';
-import { handleCommand } from '../../libs/infra/src/commands/handle-command';
+import { companyStreamName, type Actor, type CompanyCommand } from '../../libs/domain/src';
+import { companies } from '../../libs/infra/src/commands/aggregates';
+import { CommandPipeline } from '../../libs/infra/src/commands/command-pipeline';
+import { runCommand } from '../support/run-command';
 import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
 import { startProjector, type Projector } from '../../libs/infra/src/projections/projector';
 import { startExpiryScheduler } from '../../libs/infra/src/scheduling/request-expiry';
@@ -23,7 +25,7 @@ afterAll(async () => {
 
 async function run(companyId: string, actor: Actor, type: CompanyCommand['type'], data: object): Promise<void> {
   const now = new Date().toISOString();
-  await handleCommand(log, companyDecider, companyStreamName(companyId), { type, data, metadata: { actor, now } } as CompanyCommand, newCommandContext(actor, { companyId }, now));
+  await runCommand(log, companies, companyStreamName(companyId), { type, data, metadata: { actor, now } } as CompanyCommand, newCommandContext(actor, { companyId }, now));
 }
 
 it('records each overdue pending request as expired exactly once, from one scheduler at a time', async () => {
@@ -42,7 +44,7 @@ it('records each overdue pending request as expired exactly once, from one sched
   await run(companyId, asMember, 'RequestPermissionChange', { requestId: later, targetUserId: member, grant: ['viewer'], revoke: [], reason: 'long' });
   await waitForProjection(db.owner);
 
-  const schedulers = [1, 2].map(() => startExpiryScheduler({ ownerPool: db.owner, log, intervalMs: 100 }));
+  const schedulers = [1, 2].map(() => startExpiryScheduler({ ownerPool: db.owner, pipeline: new CommandPipeline({ log }), intervalMs: 100 }));
   try {
     await new Promise((r) => setTimeout(r, 1800));
     expect(schedulers.filter((s) => s.isActive())).toHaveLength(1);

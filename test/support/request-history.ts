@@ -36,7 +36,7 @@ export function requestHistory(): RequestHistory {
   for (const [userId, email] of [[admin2, 'a2@r.test'], [member, 'm@r.test'], [target, 't@r.test'], [bystander, 'b@r.test']]) {
     run(service, 'RegisterUser', { userId, email });
   }
-  const adminRole = [...(state as RegisteredCompany).roles.values()][0]!.roleId;
+  const adminRole = [...(state as RegisteredCompany).roles.values()].find((role) => role.code === 'Vibot.admin')!.roleId;
   run(service, 'GrantRole', { userId: admin2, roleId: adminRole, reason: 'second admin' });
   run(service, 'DefineRole', { roleId, code: 'viewer', name: 'Viewer', maxProjectScopedRoles: 20 });
   const ids = { approved: randomUUID(), elevated: randomUUID(), rejected: randomUUID(), cancelled: randomUUID(), expired: randomUUID(), pending: randomUUID() };

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
@@ -8,12 +9,12 @@ import { AuditController } from './audit/audit-controller';
 import { AuditExportController } from './audit/audit-export-controller';
 import { AuditReader } from './audit/audit-reader';
 import { AuthGuard } from './auth/auth-guard';
-import { CommandRunner } from './commands/command-runner';
 import { MinPositionInterceptor } from './consistency/min-position-interceptor';
-import { ConnectorCommands } from './connectors/connector-commands';
+import { CONNECTOR_HANDLERS } from './connectors/connector-commands';
 import { ConnectorsController } from './connectors/connectors-controller';
 import { ConnectorsQueries } from './connectors/connectors-queries';
 import { ProjectionWaiter } from './consistency/projection-waiter';
+import { CREDENTIAL_HANDLERS } from './credentials/credential-commands';
 import { CredentialsController } from './credentials/credentials-controller';
 import { CredentialsQueries } from './credentials/credentials-queries';
 import { HealthController } from './health/health-controller';
@@ -21,11 +22,13 @@ import { Readiness } from './health/readiness';
 import { IdempotencyInterceptor } from './idempotency/idempotency-interceptor';
 import { IdempotencyStore } from './idempotency/idempotency-store';
 import { MetricsController } from './metrics/metrics-controller';
+import { PERMISSION_REQUEST_HANDLERS } from './permission-requests/permission-request-commands';
 import { PermissionRequestsController } from './permission-requests/permission-requests-controller';
 import { PermissionRequestsQueries } from './permission-requests/permission-requests-queries';
-import { RequestRevisions } from './permission-requests/request-revisions';
+import { ROLE_HANDLERS } from './roles/role-commands';
 import { RolesController } from './roles/roles-controller';
 import { RolesQueries } from './roles/roles-queries';
+import { RegisterUserHandler } from './users/user-commands';
 import { UsersController } from './users/users-controller';
 import { UsersQueries } from './users/users-queries';
 
@@ -48,6 +51,8 @@ export class ApiModule {
           },
         }),
         TerminusModule.forRoot({ logger: logging, errorLogStyle: 'json' }),
+        // The CommandBus only: the event log and the projector carry events, not an EventBus.
+        CqrsModule.forRoot(),
       ],
       controllers: [
         RolesController,
@@ -62,12 +67,14 @@ export class ApiModule {
       ],
       providers: [
         { provide: ApiRuntime, useValue: runtime },
-        CommandRunner,
+        ...ROLE_HANDLERS,
+        RegisterUserHandler,
+        ...PERMISSION_REQUEST_HANDLERS,
+        ...CONNECTOR_HANDLERS,
+        ...CREDENTIAL_HANDLERS,
         RolesQueries,
         UsersQueries,
         PermissionRequestsQueries,
-        RequestRevisions,
-        ConnectorCommands,
         ConnectorsQueries,
         CredentialsQueries,
         AuditReader,

@@ -1,7 +1,9 @@
 import { type OnApplicationShutdown } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { VerifiedClaims } from '../../../libs/infra/src/auth/tokens';
+import type { CommandPipeline } from '../../../libs/infra/src/commands/command-pipeline';
 import type { AppConfig } from '../../../libs/infra/src/config/config';
+import { KeyStore } from '../../../libs/infra/src/crypto/key-store';
 import type { Db } from '../../../libs/infra/src/database/database';
 import type { EventLog } from '../../../libs/infra/src/event-log/event-log';
 
@@ -17,13 +19,22 @@ export class ApiRuntime implements OnApplicationShutdown {
     readonly db: Db,
     readonly eventLog: EventLog,
     readonly verifyToken: (token: string) => Promise<VerifiedClaims>,
+    /** Every command of this process runs through it; it caches state per stream. */
+    readonly pipeline: CommandPipeline,
   ) {}
 
   private closed = false;
+  private keyStore: KeyStore | undefined;
+
+  /** The master key is read on first use, so the API starts without one until a secret is handled. */
+  get keys(): KeyStore {
+    return (this.keyStore ??= new KeyStore(this.pool, this.config.masterKey()));
+  }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.pipeline.idle();
     await this.eventLog.close();
     await this.pool.end();
   }

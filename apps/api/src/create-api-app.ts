@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import { tokenVerifier } from '../../../libs/infra/src/auth/tokens';
+import { createCommandPipeline } from '../../../libs/infra/src/commands/command-pipeline';
 import type { AppConfig } from '../../../libs/infra/src/config/config';
 import { createDb, createPool } from '../../../libs/infra/src/database/database';
 import { PostgresEventLog } from '../../../libs/infra/src/event-log/postgres-event-log';
@@ -49,7 +50,12 @@ export async function createApiApp(options: ApiAppOptions): Promise<NestFastifyA
   pool.on('error', (error) => {
     if (!pool.ending) logger.warn({ err: error }, 'idle database connection failed');
   });
-  const runtime = new ApiRuntime(config, pool, createDb(pool), new PostgresEventLog(pool), verifyToken);
+  const eventLog = new PostgresEventLog(pool);
+  const pipeline = createCommandPipeline(eventLog, pool, {
+    ...config.commands,
+    onSnapshotError: (error, stream) => logger.warn({ err: (error as Error).message, stream }, 'snapshot not written'),
+  });
+  const runtime = new ApiRuntime(config, pool, createDb(pool), eventLog, verifyToken, pipeline);
   const logging = options.logger !== false;
   try {
     const app = await NestFactory.create<NestFastifyApplication>(

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { companyDecider, companyStreamName, type RegisterCompany } from '../../../libs/domain/src';
+import { companyStreamName, type RegisterCompany } from '../../../libs/domain/src';
+import { companies } from '../../../libs/infra/src/commands/aggregates';
 import type { AppConfig } from '../../../libs/infra/src/config/config';
 import { mintToken } from '../../../libs/infra/src/auth/tokens';
-import { handleCommand } from '../../../libs/infra/src/commands/handle-command';
 import { formatPosition } from '../../../libs/infra/src/event-log/position';
 import { printResult, required } from './cli-output';
 import { withDatabase } from './with-database';
@@ -22,8 +22,8 @@ export async function bootstrapCompany(config: AppConfig, flags: Record<string, 
     data: { companyId, name, adminUserId, adminRoleId: randomUUID(), auditorRoleId: randomUUID(), adminEmail, adminDisplayName: null },
     metadata: { actor: CLI_ACTOR, now },
   };
-  const result = await withDatabase(config, (_owner, log) =>
-    handleCommand(log, companyDecider, companyStreamName(companyId), command, newCommandContext(CLI_ACTOR, { companyId }, now)),
+  const result = await withDatabase(config, (_owner, _log, pipeline) =>
+    pipeline.run(companies, companyStreamName(companyId), command, newCommandContext(CLI_ACTOR, { companyId }, now)),
   );
   const token = await mintToken(config.jwt, { userId: adminUserId, companyId }, (flags.ttl as string | undefined) ?? '12h');
   printResult(

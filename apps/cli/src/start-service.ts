@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { createApiApp } from '../../api/src/create-api-app';
+import { createCommandPipeline } from '../../../libs/infra/src/commands/command-pipeline';
 import type { AppConfig } from '../../../libs/infra/src/config/config';
 import { createPool } from '../../../libs/infra/src/database/database';
 import { openOwnerDatabase } from '../../../libs/infra/src/database/owner-database';
@@ -23,7 +24,7 @@ export async function startService(config: AppConfig): Promise<void> {
   });
   const expiry = startExpiryScheduler({
     ownerPool: owner,
-    log: new PostgresEventLog(owner),
+    pipeline: createCommandPipeline(new PostgresEventLog(owner), owner, config.commands),
     intervalMs: config.requestExpiryIntervalMs,
     logger: logger.child({ app: 'request-expiry' }),
   });

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { type CommandPipeline, createCommandPipeline } from '../../../libs/infra/src/commands/command-pipeline';
 import type { AppConfig } from '../../../libs/infra/src/config/config';
 import { createPool } from '../../../libs/infra/src/database/database';
 import { openOwnerDatabase } from '../../../libs/infra/src/database/owner-database';
@@ -8,12 +9,19 @@ import { PostgresEventLog } from '../../../libs/infra/src/event-log/postgres-eve
  * Opens the service's database for one CLI command: DATABASE_URL, or the embedded cluster
  * (joined if the service runs, else started for the command and stopped after it).
  */
-export async function withDatabase<T>(config: AppConfig, work: (owner: Pool, log: PostgresEventLog) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  config: AppConfig,
+  work: (owner: Pool, log: PostgresEventLog, pipeline: CommandPipeline) => Promise<T>,
+): Promise<T> {
   const database = await openOwnerDatabase(config);
   const owner = createPool(database.ownerUrl, { max: 4 });
+  const log = new PostgresEventLog(owner);
+  // The same pipeline as the API's: commands from the CLI are decided and appended the same way.
+  const pipeline = createCommandPipeline(log, owner, config.commands);
   try {
-    return await work(owner, new PostgresEventLog(owner));
+    return await work(owner, log, pipeline);
   } finally {
+    await pipeline.idle();
     await owner.end();
     await database.stop();
   }

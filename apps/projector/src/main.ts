@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { createCommandPipeline } from '../../../libs/infra/src/commands/command-pipeline';
 import { loadConfig } from '../../../libs/infra/src/config/config';
 import { createPool } from '../../../libs/infra/src/database/database';
 import { openOwnerDatabase } from '../../../libs/infra/src/database/owner-database';
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
     logger,
   });
   // The projector process also runs the request-expiry scheduler (one active per cluster).
-  const expiry = startExpiryScheduler({ ownerPool: pool, log, intervalMs: config.requestExpiryIntervalMs, logger });
+  const pipeline = createCommandPipeline(log, pool, config.commands);
+  const expiry = startExpiryScheduler({ ownerPool: pool, pipeline, intervalMs: config.requestExpiryIntervalMs, logger });
   logger.info('projector started');
   const shutdown = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'projector stopping');

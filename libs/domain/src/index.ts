@@ -75,7 +75,7 @@ export {
   type UserState,
 } from './company/state';
 export { companyDecider, companyStreamName, decideCompany } from './company/decider';
-export { holdsRole } from './company/authorization';
+export { holdsRole, isMember } from './company/authorization';
 export { ADMIN_ROLE_CODE, AUDITOR_ROLE_CODE, isProjectScope } from './company/role-rules';
 
 // Integration connectors and their credentials.

@@ -24,7 +24,7 @@ export class AuditExportController {
   @ApiOkResponse({ description: 'One JSON event per line', content: { 'application/x-ndjson': {} } })
   async export(@Query() query: AuditExportQueryDto, @CurrentUser() user: RequestUser): Promise<StreamableFile> {
     const range = timeRangeOf(query);
-    await requireAuditAccess(this.runtime.eventLog, user.actor);
+    await requireAuditAccess(this.runtime.pipeline, user.actor);
     const pages = exportEventPages(this.runtime.pool, { companyId: user.actor.companyId, ...range });
     // The first page is read before answering: a failure then is a proper problem answer.
     // Later, the status is already sent, and a failure aborts the connection instead (see

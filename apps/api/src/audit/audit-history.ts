@@ -66,7 +66,7 @@ function resolve(query: AuditEventsQueryDto): { filters: HistoryFilters; after?:
 export async function readHistory(runtime: ApiRuntime, actor: UserActor, query: AuditEventsQueryDto): Promise<HistoryPage> {
   const { filters, after } = resolve(query);
   const range = timeRangeOf(filters);
-  await requireAuditAccess(runtime.eventLog, actor);
+  await requireAuditAccess(runtime.pipeline, actor);
   const limit = query.limit ?? 100;
   const page = await readCompanyHistory(runtime.pool, {
     companyId: actor.companyId,

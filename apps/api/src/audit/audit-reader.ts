@@ -32,7 +32,7 @@ export class AuditReader {
     }
     const from = query.cursor !== undefined ? readStreamCursor(query.cursor, stream) : BigInt(query.from ?? '0');
     const limit = query.limit ?? 100;
-    await requireAuditAccess(this.runtime.eventLog, actor);
+    await requireAuditAccess(this.runtime.pipeline, actor);
     const log = this.runtime.eventLog;
     const read = await log.readStream(stream, { from, limit: limit + 1 });
     const events = read.slice(0, limit);
@@ -68,7 +68,8 @@ export class AuditReader {
    * caused (their causationId is the approval that applied them) and its decision, in order.
    */
   async readRequestHistory(actor: UserActor, requestId: string): Promise<AuditPage & { requestId: string }> {
-    const recorded = await requireAuditAccess(this.runtime.eventLog, actor);
+    await requireAuditAccess(this.runtime.pipeline, actor);
+    const recorded = await this.runtime.eventLog.readStream(companyStreamName(actor.companyId));
     const events = recorded.filter((event) => (event.data as { requestId?: unknown }).requestId === requestId);
     if (events.length === 0) throw new NotFound('request_not_found', 'Permission change request not found', { requestId });
     return { requestId, stream: companyStreamName(actor.companyId), events: events.map(toAuditEvent), next: null, nextFrom: null };
@@ -79,7 +80,7 @@ export class AuditReader {
    * names the first broken link of each. Another company's stream answers as a missing one.
    */
   async verify(actor: UserActor, stream: string | undefined): Promise<{ streams: number; events: number; broken: { stream: string; revision: string; reason: string }[] }> {
-    await requireAuditAccess(this.runtime.eventLog, actor);
+    await requireAuditAccess(this.runtime.pipeline, actor);
     if (stream !== undefined) {
       const [first] = await this.runtime.eventLog.readStream(stream, { from: 0n, limit: 1 });
       if (first?.metadata.tenant?.companyId !== actor.companyId) throw new NotFound('stream_not_found', 'Stream not found', { stream });

@@ -98,7 +98,7 @@ export async function readStateAt(
   at: string | undefined,
 ): Promise<PointInTimeState> {
   const moment = parseAt(at);
-  await requireAuditAccess(runtime.eventLog, actor);
+  await requireAuditAccess(runtime.pipeline, actor);
   const aggregate = AGGREGATES[category];
   const stream = aggregate.stream(id);
   const recorded = await runtime.eventLog.readStream(stream);

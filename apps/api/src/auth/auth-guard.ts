@@ -1,6 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { companyStreamName, isMember } from '../../../../libs/domain/src';
 import { InvalidToken, isServiceClaims, type ServiceScope } from '../../../../libs/infra/src/auth/tokens';
+import { companies } from '../../../../libs/infra/src/commands/aggregates';
 import { ApiRuntime } from '../api-runtime';
 import { ProblemError } from '../http/problem';
 import { IS_PUBLIC } from './public';
@@ -19,7 +21,7 @@ function unauthorized(detail: string, invalidToken: boolean): ProblemError {
   });
 }
 
-const forbidden = (detail: string): ProblemError => new ProblemError({ status: 403, code: 'wrong_token_kind', detail });
+const forbidden = (detail: string, code = 'wrong_token_kind'): ProblemError => new ProblemError({ status: 403, code, detail });
 
 /**
  * Every route needs a verified bearer token unless marked @Public(). The token says who the
@@ -57,10 +59,12 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     if (service !== undefined) throw forbidden(`Only the ${service} service may call this route`);
-    request.user = {
-      claims,
-      actor: { kind: 'user', userId: claims.sub.toLowerCase(), companyId: claims.company_id.toLowerCase() },
-    };
+    const actor = { kind: 'user', userId: claims.sub.toLowerCase(), companyId: claims.company_id.toLowerCase() } as const;
+    const company = await this.runtime.pipeline.load(companies, companyStreamName(actor.companyId));
+    if (!isMember(company.state, actor.companyId, actor.userId)) {
+      throw forbidden('The token is not for a user of the company it names', 'not_a_member');
+    }
+    request.user = { claims, actor };
     return true;
   }
 }

@@ -1,135 +1,147 @@
-import { Injectable } from '@nestjs/common';
+import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   ADMIN_ROLE_CODE,
-  companyDecider,
   companyStreamName,
   type ConnectorCommand,
-  connectorDecider,
   type ConnectorEvent,
   type ConnectorState,
   connectorStreamName,
-  credentialDecider,
   credentialStreamName,
   hasCurrentCredential,
   holdsRole,
   NotFound,
 } from '../../../../libs/domain/src';
-import { type CommandResult, handleCommand } from '../../../../libs/infra/src/commands/handle-command';
-import { loadState } from '../../../../libs/infra/src/commands/load-state';
-import { type CommandContext, newCommandContext } from '../../../../libs/infra/src/event-log/envelope';
-import { formatPosition } from '../../../../libs/infra/src/event-log/position';
-import { upcast } from '../../../../libs/infra/src/event-log/upcasters';
+import { companies, connectors, credentials } from '../../../../libs/infra/src/commands/aggregates';
+import type { CommandOutcome, CommandPipeline } from '../../../../libs/infra/src/commands/command-pipeline';
 import { ApiRuntime } from '../api-runtime';
-import type { RequestService } from '../auth/service-caller';
-import { commandIdOf, correlationIdOf } from '../commands/command-identity';
-import type { CommandAnswer } from '../commands/command-runner';
-import { type ApiRequest, requireUser, type UserActor } from '../http/request-user';
+import type { ServiceActor } from '../auth/service-caller';
+import type { Caller } from '../commands/caller';
+import { type CommandAnswer, commandAnswer } from '../commands/command-answer';
 
 type CommandOf<T extends ConnectorCommand['type']> = Extract<ConnectorCommand, { type: T }>;
 /** Data without the facts this service derives from event-sourced state. */
 type Input<T extends ConnectorCommand['type']> = Omit<CommandOf<T>['data'], 'actorIsAdmin' | 'hasCurrentCredential'>;
+type Outcome = CommandOutcome<ConnectorState, ConnectorEvent>;
 
-export type ConnectorResult = CommandResult<ConnectorState, ConnectorEvent>;
-
-export const revisionOf = (state: ConnectorState): bigint | undefined => (state.status === 'absent' ? undefined : state.revision);
-
-export function connectorAnswer(id: string, revision: bigint, result: Pick<ConnectorResult, 'stream' | 'streamRevision' | 'position'>): CommandAnswer {
-  return {
-    id,
-    revision: revision.toString(),
-    stream: result.stream,
-    streamRevision: result.streamRevision.toString(),
-    position: result.position === undefined ? null : formatPosition(result.position),
-  };
-}
-
-export const userContext = (request: ApiRequest, actor: UserActor): CommandContext => ({
-  commandId: commandIdOf(request),
-  correlationId: correlationIdOf(request),
-  actor,
-  now: new Date().toISOString(),
-  tenant: { companyId: actor.companyId },
-});
-
-export const serviceContext = (service: RequestService): CommandContext =>
-  newCommandContext({ kind: 'service', service: service.actor.service }, { companyId: service.actor.companyId });
+const revisionOf = (state: ConnectorState): bigint | undefined => (state.status === 'absent' ? undefined : state.revision);
+const answer = (id: string, outcome: Outcome, fallback = 0n): CommandAnswer =>
+  commandAnswer(id, revisionOf(outcome.state) ?? revisionOf(outcome.before) ?? fallback, outcome);
 
 /**
- * Connector commands on their own stream. The facts the decider cannot see (is the caller an
- * admin, is there a current credential) are read from event-sourced state here, never from a
- * read model that may lag.
+ * A connector command by a user. The facts its decider cannot see (is the caller an admin, is
+ * there a current credential) come from event-sourced state, never from a read model that lags.
  */
-@Injectable()
-export class ConnectorCommands {
-  constructor(private readonly runtime: ApiRuntime) {}
+function runAsUser<T extends Exclude<ConnectorCommand['type'], 'RecordSync'>>(
+  pipeline: CommandPipeline,
+  caller: Caller,
+  type: T,
+  data: Input<T>,
+): Promise<Outcome> {
+  const { actor, context } = caller;
+  return pipeline.execute(connectors, connectorStreamName(data.connectorId), {
+    context,
+    ...(caller.recoverSince !== undefined ? { recoverSince: caller.recoverSince } : {}),
+    command: async () => {
+      const company = (await pipeline.latest(companies, companyStreamName(actor.companyId))).state;
+      const facts: Record<string, boolean> = { actorIsAdmin: holdsRole(company, actor.userId, ADMIN_ROLE_CODE) };
+      if (type === 'ActivateConnector') {
+        facts.hasCurrentCredential = hasCurrentCredential((await pipeline.load(credentials, credentialStreamName(data.connectorId))).state);
+      }
+      return { type, data: { ...data, ...facts }, metadata: { actor, now: context.now } } as unknown as ConnectorCommand;
+    },
+  });
+}
 
-  async actorIsAdmin(actor: UserActor): Promise<boolean> {
-    const company = (await loadState(this.runtime.eventLog, companyDecider, companyStreamName(actor.companyId))).state;
-    return holdsRole(company, actor.userId, ADMIN_ROLE_CODE);
-  }
-
-  async state(connectorId: string): Promise<ConnectorState> {
-    return (await loadState(this.runtime.eventLog, connectorDecider, connectorStreamName(connectorId))).state;
-  }
-
-  async execute<T extends ConnectorCommand['type']>(
-    request: ApiRequest,
-    type: T,
-    data: Input<T>,
-  ): Promise<{ result: ConnectorResult; before: ConnectorState }> {
-    const { actor } = requireUser(request);
-    const context = userContext(request, actor);
-    const stream = connectorStreamName((data as { connectorId: string }).connectorId);
-    if (request.recoveringCommand) {
-      const recovered = await this.recover(stream, context.commandId);
-      if (recovered) return recovered;
-    }
-    const facts: Record<string, boolean> = { actorIsAdmin: await this.actorIsAdmin(actor) };
-    if (type === 'ActivateConnector') {
-      const connectorId = (data as { connectorId: string }).connectorId;
-      const credential = await loadState(this.runtime.eventLog, credentialDecider, credentialStreamName(connectorId));
-      facts.hasCurrentCredential = hasCurrentCredential(credential.state);
-    }
-    return this.decide(stream, { type, data: { ...data, ...facts }, metadata: { actor, now: context.now } } as unknown as ConnectorCommand, context);
-  }
-
-  /** RecordSync from the runtime: only for a connector of the company its token is for. */
-  async recordSync(service: RequestService, data: CommandOf<'RecordSync'>['data']): Promise<{ result: ConnectorResult; before: ConnectorState }> {
-    const state = await this.state(data.connectorId);
-    if (state.status === 'absent' || state.status === 'deleted' || state.companyId !== service.actor.companyId) {
-      throw new NotFound('connector_not_found', 'Connector not found', { connectorId: data.connectorId });
-    }
-    const context = serviceContext(service);
-    return this.decide(connectorStreamName(data.connectorId), { type: 'RecordSync', data, metadata: { actor: context.actor, now: context.now } }, context);
-  }
-
-  private async decide(stream: string, command: ConnectorCommand, context: CommandContext) {
-    let before: ConnectorState = connectorDecider.initialState();
-    const decider = {
-      ...connectorDecider,
-      decide: (c: ConnectorCommand, state: ConnectorState) => {
-        before = state;
-        return connectorDecider.decide(c, state);
-      },
-    };
-    const result = await handleCommand(this.runtime.eventLog, decider, stream, command, context);
-    return { result, before };
-  }
-
-  /** A retried Idempotency-Key whose first attempt died after appending: answer from its events. */
-  private async recover(stream: string, commandId: string): Promise<{ result: ConnectorResult; before: ConnectorState } | undefined> {
-    const recorded = await this.runtime.eventLog.readStream(stream);
-    const last = recorded.map((event) => event.metadata.commandId).lastIndexOf(commandId);
-    if (last < 0) return undefined;
-    const first = recorded.findIndex((event) => event.metadata.commandId === commandId);
-    const folded = await loadState(this.runtime.eventLog, connectorDecider, stream);
-    const tail = recorded[last]!;
-    const before = recorded
-      .slice(0, first)
-      .reduce((s, e) => connectorDecider.evolve(s, upcast(e) as ConnectorEvent), connectorDecider.initialState());
-    return {
-      before,
-      result: { events: [], state: folded.state, stream, streamRevision: tail.revision, position: tail.position },
-    };
+export class RegisterConnectorCommand extends Command<CommandAnswer> {
+  constructor(
+    readonly caller: Caller,
+    readonly connectorId: string,
+    readonly connector: Readonly<{ provider: string; connectorType: string; config: unknown; schedule: unknown }>,
+  ) {
+    super();
   }
 }
+
+export class UpdateConnectorCommand extends Command<CommandAnswer> {
+  constructor(
+    readonly caller: Caller,
+    readonly connectorId: string,
+    readonly changes: Readonly<{ config?: unknown; schedule?: unknown }>,
+    readonly expectedRevision: bigint,
+  ) {
+    super();
+  }
+}
+
+/** Activate, deactivate or delete: commands that carry nothing but the connector. */
+export class ConnectorLifecycleCommand extends Command<CommandAnswer> {
+  constructor(
+    readonly caller: Caller,
+    readonly connectorId: string,
+    readonly type: 'ActivateConnector' | 'DeactivateConnector' | 'DeleteConnector',
+  ) {
+    super();
+  }
+}
+
+/** A finished run, reported by the connector runtime (a service, for one company). */
+export class RecordSyncCommand extends Command<CommandAnswer> {
+  constructor(
+    readonly caller: Caller<ServiceActor>,
+    readonly connectorId: string,
+    readonly sync: Readonly<{ syncedAt: string; outcome: 'success' | 'failure'; detail?: string }>,
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(RegisterConnectorCommand)
+export class RegisterConnectorHandler implements ICommandHandler<RegisterConnectorCommand> {
+  constructor(private readonly runtime: ApiRuntime) {}
+
+  async execute({ caller, connectorId, connector }: RegisterConnectorCommand): Promise<CommandAnswer> {
+    const data = { connectorId, companyId: caller.actor.companyId, ...connector };
+    return answer(connectorId, await runAsUser(this.runtime.pipeline, caller, 'RegisterConnector', data), 1n);
+  }
+}
+
+@CommandHandler(UpdateConnectorCommand)
+export class UpdateConnectorHandler implements ICommandHandler<UpdateConnectorCommand> {
+  constructor(private readonly runtime: ApiRuntime) {}
+
+  async execute({ caller, connectorId, changes, expectedRevision }: UpdateConnectorCommand): Promise<CommandAnswer> {
+    const outcome = await runAsUser(this.runtime.pipeline, caller, 'UpdateConnector', { connectorId, ...changes, expectedRevision });
+    return answer(connectorId, outcome, expectedRevision);
+  }
+}
+
+@CommandHandler(ConnectorLifecycleCommand)
+export class ConnectorLifecycleHandler implements ICommandHandler<ConnectorLifecycleCommand> {
+  constructor(private readonly runtime: ApiRuntime) {}
+
+  async execute({ caller, connectorId, type }: ConnectorLifecycleCommand): Promise<CommandAnswer> {
+    return answer(connectorId, await runAsUser(this.runtime.pipeline, caller, type, { connectorId }));
+  }
+}
+
+/** Only for a connector of the company the runtime's token is for; others do not exist. */
+@CommandHandler(RecordSyncCommand)
+export class RecordSyncHandler implements ICommandHandler<RecordSyncCommand> {
+  constructor(private readonly runtime: ApiRuntime) {}
+
+  async execute({ caller, connectorId, sync }: RecordSyncCommand): Promise<CommandAnswer> {
+    const { actor, context } = caller;
+    const outcome = await this.runtime.pipeline.execute(connectors, connectorStreamName(connectorId), {
+      context,
+      command: (state) => {
+        if (state.status === 'absent' || state.status === 'deleted' || state.companyId !== actor.companyId) {
+          throw new NotFound('connector_not_found', 'Connector not found', { connectorId });
+        }
+        return { type: 'RecordSync' as const, data: { connectorId, ...sync }, metadata: { actor: { kind: 'service' as const, service: actor.service }, now: context.now } };
+      },
+    });
+    return answer(connectorId, outcome);
+  }
+}
+
+export const CONNECTOR_HANDLERS = [RegisterConnectorHandler, UpdateConnectorHandler, ConnectorLifecycleHandler, RecordSyncHandler];

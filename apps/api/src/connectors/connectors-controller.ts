@@ -1,15 +1,16 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CONNECTOR_RUNTIME_SERVICE, NotFound } from '../../../../libs/domain/src';
 import { CurrentService, type RequestService, ServiceRoute } from '../auth/service-caller';
+import { callerOf, serviceCallerOf } from '../commands/caller';
+import { CommandAnswer } from '../commands/command-answer';
 import { newEntityId } from '../commands/command-identity';
-import type { CommandAnswer } from '../commands/command-runner';
 import { etagFor, type HeaderValue, requireIfMatch, UuidParam } from '../http/headers';
-import { type ApiRequest, CurrentUser, requireUser, type RequestUser } from '../http/request-user';
+import { type ApiRequest, CurrentUser, type RequestUser } from '../http/request-user';
 import { DEFAULT_PAGE_SIZE, type Page, PageQueryDto } from '../pagination/page';
-import { CommandAnswerDto } from '../roles/role-dtos';
-import { connectorAnswer, ConnectorCommands, revisionOf } from './connector-commands';
+import { ConnectorLifecycleCommand, RecordSyncCommand, RegisterConnectorCommand, UpdateConnectorCommand } from './connector-commands';
 import { ConnectorDto, ConnectorPageDto, RecordSyncDto, RegisterConnectorDto, UpdateConnectorDto } from './connector-dtos';
 import { ConnectorsQueries } from './connectors-queries';
 
@@ -21,32 +22,24 @@ export const CONNECTORS_PATH = 'v1/integration-connectors';
 @Controller(CONNECTORS_PATH)
 export class ConnectorsController {
   constructor(
-    private readonly commands: ConnectorCommands,
+    private readonly commands: CommandBus,
     private readonly queries: ConnectorsQueries,
   ) {}
 
   @Post()
   @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandAnswerDto })
+  @ApiCreatedResponse({ type: CommandAnswer })
   async register(@Body() body: RegisterConnectorDto, @Req() request: ApiRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
-    const connectorId = newEntityId(request, 'connector');
-    const { result } = await this.commands.execute(request, 'RegisterConnector', {
-      connectorId,
-      companyId: requireUser(request).actor.companyId,
-      provider: body.provider,
-      connectorType: body.connectorType,
-      config: body.config,
-      schedule: body.schedule,
-    });
-    const revision = revisionOf(result.state) ?? 1n;
-    reply.header('ETag', etagFor(revision)).header('Location', `/${CONNECTORS_PATH}/${connectorId}`);
-    return connectorAnswer(connectorId, revision, result);
+    const connector = { provider: body.provider, connectorType: body.connectorType, config: body.config, schedule: body.schedule };
+    const answer = await this.commands.execute(new RegisterConnectorCommand(callerOf(request), newEntityId(request, 'connector'), connector));
+    reply.header('ETag', etagFor(answer.revision)).header('Location', `/${CONNECTORS_PATH}/${answer.id}`);
+    return answer;
   }
 
   @Patch(':id')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: true, description: 'The revision last read (ETag)' })
-  @ApiOkResponse({ type: CommandAnswerDto })
+  @ApiOkResponse({ type: CommandAnswer })
   async update(
     @Param('id', new UuidParam()) id: string,
     @Body() body: UpdateConnectorDto,
@@ -54,57 +47,48 @@ export class ConnectorsController {
     @Req() request: ApiRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAnswer> {
-    const expectedRevision = requireIfMatch(ifMatch);
-    const { result } = await this.commands.execute(request, 'UpdateConnector', {
-      connectorId: id,
+    const changes = {
       ...(body.config !== undefined ? { config: body.config } : {}),
       ...(body.schedule !== undefined ? { schedule: body.schedule } : {}),
-      expectedRevision,
-    });
-    const revision = revisionOf(result.state) ?? expectedRevision;
-    reply.header('ETag', etagFor(revision));
-    return connectorAnswer(id, revision, result);
+    };
+    const answer = await this.commands.execute(new UpdateConnectorCommand(callerOf(request), id, changes, requireIfMatch(ifMatch)));
+    reply.header('ETag', etagFor(answer.revision));
+    return answer;
   }
 
   @Post(':id/activate')
   @HttpCode(200)
-  @ApiOkResponse({ type: CommandAnswerDto })
+  @ApiOkResponse({ type: CommandAnswer })
   activate(@Param('id', new UuidParam()) id: string, @Req() request: ApiRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     return this.lifecycle(request, reply, 'ActivateConnector', id);
   }
 
   @Post(':id/deactivate')
   @HttpCode(200)
-  @ApiOkResponse({ type: CommandAnswerDto })
+  @ApiOkResponse({ type: CommandAnswer })
   deactivate(@Param('id', new UuidParam()) id: string, @Req() request: ApiRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     return this.lifecycle(request, reply, 'DeactivateConnector', id);
   }
 
   @Delete(':id')
   @HttpCode(200)
-  @ApiOkResponse({ type: CommandAnswerDto })
-  async remove(@Param('id', new UuidParam()) id: string, @Req() request: ApiRequest): Promise<CommandAnswer> {
-    const { result, before } = await this.commands.execute(request, 'DeleteConnector', { connectorId: id });
-    return connectorAnswer(id, revisionOf(result.state) ?? revisionOf(before) ?? 0n, result);
+  @ApiOkResponse({ type: CommandAnswer })
+  remove(@Param('id', new UuidParam()) id: string, @Req() request: ApiRequest): Promise<CommandAnswer> {
+    return this.commands.execute(new ConnectorLifecycleCommand(callerOf(request), id, 'DeleteConnector'));
   }
 
   /** The connector runtime reports a finished run; user tokens are refused. */
   @Post(':id/syncs')
   @HttpCode(200)
   @ServiceRoute(CONNECTOR_RUNTIME_SERVICE)
-  @ApiOkResponse({ type: CommandAnswerDto })
+  @ApiOkResponse({ type: CommandAnswer })
   async recordSync(
     @Param('id', new UuidParam()) id: string,
     @Body() body: RecordSyncDto,
     @CurrentService() service: RequestService,
   ): Promise<CommandAnswer> {
-    const { result } = await this.commands.recordSync(service, {
-      connectorId: id,
-      syncedAt: body.syncedAt,
-      outcome: body.outcome,
-      ...(body.detail !== undefined ? { detail: body.detail } : {}),
-    });
-    return connectorAnswer(id, revisionOf(result.state) ?? 0n, result);
+    const sync = { syncedAt: body.syncedAt, outcome: body.outcome, ...(body.detail !== undefined ? { detail: body.detail } : {}) };
+    return this.commands.execute(new RecordSyncCommand(serviceCallerOf(service), id, sync));
   }
 
   @Get()
@@ -132,9 +116,8 @@ export class ConnectorsController {
     type: 'ActivateConnector' | 'DeactivateConnector',
     id: string,
   ): Promise<CommandAnswer> {
-    const { result, before } = await this.commands.execute(request, type, { connectorId: id });
-    const revision = revisionOf(result.state) ?? revisionOf(before) ?? 0n;
-    reply.header('ETag', etagFor(revision));
-    return connectorAnswer(id, revision, result);
+    const answer = await this.commands.execute(new ConnectorLifecycleCommand(callerOf(request), id, type));
+    reply.header('ETag', etagFor(answer.revision));
+    return answer;
   }
 }

@@ -33,10 +33,15 @@ export class RotateCredentialDto {
   expectedVersion?: number;
 }
 
-export class CredentialRotatedDto {
+/** The command answer (revision: the version), with the connector and version named. */
+export class CredentialAnswerDto {
+  @ApiProperty({ format: 'uuid', description: 'The connector' }) id!: string;
+  @ApiProperty({ example: '1', description: 'The version: send it back as expectedVersion' }) revision!: string;
+  @ApiProperty({ example: 'connectorCredential-9b2f…' }) stream!: string;
+  @ApiProperty({ example: '0' }) streamRevision!: string;
+  @ApiProperty({ nullable: true, type: String, example: '1234/56' }) position!: string | null;
   @ApiProperty({ format: 'uuid' }) connectorId!: string;
   @ApiProperty({ example: 1 }) version!: number;
-  @ApiProperty({ nullable: true, type: String, example: '1234/56' }) position!: string | null;
 }
 
 export class CredentialVersionDto {
@@ -48,12 +53,6 @@ export class CredentialVersionDto {
 
 export class CredentialListDto {
   @ApiProperty({ type: [CredentialVersionDto] }) items!: CredentialVersionDto[];
-}
-
-export class CredentialDestroyedDto {
-  @ApiProperty({ format: 'uuid' }) connectorId!: string;
-  @ApiProperty() version!: number;
-  @ApiProperty({ nullable: true, type: String }) position!: string | null;
 }
 
 export class RuntimeSecretDto {

@@ -12,8 +12,8 @@ export type RequestUser = Readonly<{ actor: UserActor; claims: AccessClaims }>;
 export type ApiRequest = FastifyRequest & {
   user?: RequestUser;
   commandId?: string;
-  /** Set when an Idempotency-Key is retried after its first attempt died mid-request. */
-  recoveringCommand?: boolean;
+  /** Set when an Idempotency-Key is retried after an attempt of unknown outcome, reserved then. */
+  recoverSince?: Date;
 };
 
 export function requireUser(request: ApiRequest): RequestUser {

@@ -1,11 +1,14 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, HttpException, Injectable, type NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
 import { catchError, concatMap, from, type Observable, of, switchMap, throwError } from 'rxjs';
+import { isDomainError } from '../../../../libs/domain/src';
+import { WrongExpectedVersion } from '../../../../libs/infra/src/event-log/event-log';
 import { canonicalJson } from '../http/canonical-json';
 import { parseIdempotencyKey } from '../http/headers';
+import { ProblemError } from '../http/problem';
 import type { ApiRequest } from '../http/request-user';
 import { IdempotencyStore } from './idempotency-store';
 
@@ -18,9 +21,17 @@ export function requestHash(method: string, path: string, body: unknown): string
   return createHash('sha256').update(`${method}\n${path}\n${canonicalJson(body ?? null)}`).digest('hex');
 }
 
+/** Errors that prove nothing was appended: the request was refused before or by the decision. */
+function isRefusal(error: unknown): boolean {
+  if (isDomainError(error) || error instanceof WrongExpectedVersion) return true;
+  if (error instanceof ProblemError) return error.problem.status < 500;
+  return error instanceof HttpException && error.getStatus() < 500;
+}
+
 /**
  * Idempotency-Key on commands: the first 2xx answer is stored and sent again for the same key
- * and request; errors release the key. Runs after the auth guard, so keys are per user.
+ * and request; refusals release the key, and any other failure keeps it for a retry that first
+ * looks for what the failed attempt appended. Runs after the auth guard, so keys are per user.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -46,7 +57,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           reply.header('Idempotent-Replayed', 'true').status(reservation.status);
           return of(reservation.answer.body);
         }
-        request.recoveringCommand = reservation.recovering;
+        if (reservation.recoverSince !== undefined) request.recoverSince = reservation.recoverSince;
         return next.handle().pipe(
           concatMap(async (body: unknown) => {
             const headers: Record<string, string> = {};
@@ -58,7 +69,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
             return body;
           }),
           catchError((error: unknown) =>
-            from(this.store.release(userId, key)).pipe(concatMap(() => throwError(() => error))),
+            from(isRefusal(error) ? this.store.release(userId, key) : this.store.abandon(userId, key)).pipe(
+              concatMap(() => throwError(() => error)),
+            ),
           ),
         );
       }),

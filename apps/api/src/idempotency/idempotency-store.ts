@@ -6,19 +6,21 @@ import { ProblemError } from '../http/problem';
 export type StoredAnswer = Readonly<{ body: unknown; headers: Readonly<Record<string, string>> }>;
 
 export type Reservation =
-  /** recovering: a crashed attempt held the key, so its events may already be in the log. */
-  | Readonly<{ kind: 'fresh'; recovering: boolean }>
+  /** recoverSince: an attempt of unknown outcome held the key since then; its events may be in the log. */
+  | Readonly<{ kind: 'fresh'; recoverSince?: Date }>
   | Readonly<{ kind: 'replay'; status: number; answer: StoredAnswer }>;
 
-type Row = { request_hash: string; status_code: number | null; response: StoredAnswer | null; stale: boolean };
-
-// A reservation this old belongs to a process that died mid-request; it must not block the key forever.
-const IN_FLIGHT_TIMEOUT = '60 seconds';
+type Row = { request_hash: string; status_code: number | null; response: StoredAnswer | null; stale: boolean; reserved_at: Date };
 
 /** Durable Idempotency-Key bookkeeping in api.idempotency_keys (user_id, key). */
 @Injectable()
 export class IdempotencyStore {
   constructor(private readonly runtime: ApiRuntime) {}
+
+  /** A reservation this old belongs to an attempt that died mid-request; it must not block the key forever. */
+  private get inFlightMs(): number {
+    return this.runtime.config.idempotencyInFlightMs;
+  }
 
   async reserve(userId: string, key: string, requestHash: string): Promise<Reservation> {
     // Two rounds: the row we collide with may be released between our insert and our read.
@@ -28,11 +30,11 @@ export class IdempotencyStore {
          ON CONFLICT (user_id, key) DO NOTHING`,
         [userId, key, requestHash],
       );
-      if (inserted.rowCount === 1) return { kind: 'fresh', recovering: false };
+      if (inserted.rowCount === 1) return { kind: 'fresh' };
       const { rows } = await this.runtime.pool.query<Row>(
-        `SELECT request_hash, status_code, response, created_at < now() - $3::interval AS stale
+        `SELECT request_hash, status_code, response, reserved_at, created_at < now() - make_interval(secs => $3 / 1000.0) AS stale
            FROM api.idempotency_keys WHERE user_id = $1 AND key = $2`,
-        [userId, key, IN_FLIGHT_TIMEOUT],
+        [userId, key, this.inFlightMs],
       );
       const row = rows[0];
       if (row === undefined) continue;
@@ -46,7 +48,7 @@ export class IdempotencyStore {
       if (row.status_code !== null && row.response !== null) {
         return { kind: 'replay', status: row.status_code, answer: row.response };
       }
-      if (row.stale && (await this.takeOver(userId, key))) return { kind: 'fresh', recovering: true };
+      if (row.stale && (await this.takeOver(userId, key))) return { kind: 'fresh', recoverSince: row.reserved_at };
       throw new ProblemError({
         status: 409,
         code: 'idempotency_key_in_flight',
@@ -65,7 +67,19 @@ export class IdempotencyStore {
     );
   }
 
-  /** Errors are not remembered: the client may fix the cause and retry with the same key. */
+  /**
+   * An attempt that failed in a way that leaves its outcome unknown (the database went away
+   * mid-append): the key stays taken, and the next attempt with it looks for what this one
+   * appended before deciding anything, at once rather than after the in-flight timeout.
+   */
+  async abandon(userId: string, key: string): Promise<void> {
+    await this.runtime.pool.query(
+      `UPDATE api.idempotency_keys SET created_at = '-infinity' WHERE user_id = $1 AND key = $2 AND status_code IS NULL`,
+      [userId, key],
+    );
+  }
+
+  /** Refusals are not remembered: the client may fix the cause and retry with the same key. */
   async release(userId: string, key: string): Promise<void> {
     await this.runtime.pool.query(
       'DELETE FROM api.idempotency_keys WHERE user_id = $1 AND key = $2 AND status_code IS NULL',
@@ -76,8 +90,8 @@ export class IdempotencyStore {
   private async takeOver(userId: string, key: string): Promise<boolean> {
     const { rowCount } = await this.runtime.pool.query(
       `UPDATE api.idempotency_keys SET created_at = now()
-        WHERE user_id = $1 AND key = $2 AND status_code IS NULL AND created_at < now() - $3::interval`,
-      [userId, key, IN_FLIGHT_TIMEOUT],
+        WHERE user_id = $1 AND key = $2 AND status_code IS NULL AND created_at < now() - make_interval(secs => $3 / 1000.0)`,
+      [userId, key, this.inFlightMs],
     );
     return rowCount === 1;
   }

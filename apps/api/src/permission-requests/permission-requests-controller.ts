@@ -1,14 +1,15 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type CompanyState, NotFound } from '../../../../libs/domain/src';
+import { NotFound } from '../../../../libs/domain/src';
+import { callerOf } from '../commands/caller';
+import { CommandAnswer } from '../commands/command-answer';
 import { newEntityId } from '../commands/command-identity';
-import { type CommandAnswer, commandAnswer, CommandRunner, type Executed } from '../commands/command-runner';
 import { etagFor, type HeaderValue, parseIfMatch, UuidParam } from '../http/headers';
 import { badRequest } from '../http/problem';
 import { type ApiRequest, CurrentUser, type RequestUser } from '../http/request-user';
 import { DEFAULT_PAGE_SIZE, type Page } from '../pagination/page';
-import { CommandAnswerDto } from '../roles/role-dtos';
 import {
   ApproveRequestDto,
   PermissionRequestDto,
@@ -17,11 +18,8 @@ import {
   RejectRequestDto,
   RequestPermissionChangeDto,
 } from './permission-request-dtos';
+import { CancelRequestCommand, DecideRequestCommand, RequestPermissionChangeCommand } from './permission-request-commands';
 import { PermissionRequestsQueries } from './permission-requests-queries';
-import { RequestRevisions } from './request-revisions';
-
-const revisionIn = (state: CompanyState, id: string): bigint | undefined =>
-  state.status === 'registered' ? state.requests.get(id)?.revision : undefined;
 
 /** Cancel takes no body; an empty class would make class-validator refuse even `{}`. */
 function requireEmptyBody(body: unknown): void {
@@ -41,37 +39,28 @@ function requireEmptyBody(body: unknown): void {
 @Controller('v1/permission-change-requests')
 export class PermissionRequestsController {
   constructor(
-    private readonly commands: CommandRunner,
+    private readonly commands: CommandBus,
     private readonly queries: PermissionRequestsQueries,
-    private readonly revisions: RequestRevisions,
   ) {}
 
   @Post()
   @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandAnswerDto })
+  @ApiCreatedResponse({ type: CommandAnswer })
   async requestChange(
     @Body() body: RequestPermissionChangeDto,
     @Req() request: ApiRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAnswer> {
-    const requestId = newEntityId(request, 'permission-request');
-    const { result } = await this.commands.execute(request, 'RequestPermissionChange', {
-      requestId,
-      targetUserId: body.targetUserId.toLowerCase(),
-      grant: body.diff.grant ?? [],
-      revoke: body.diff.revoke ?? [],
-      reason: body.reason,
-      ...(body.expiresAt !== undefined ? { expiresAt: body.expiresAt } : {}),
-    });
-    const revision = revisionIn(result.state, requestId) ?? 1n;
-    reply.header('ETag', etagFor(revision)).header('Location', `/v1/permission-change-requests/${requestId}`);
-    return commandAnswer(requestId, revision, result);
+    const change = { ...body, targetUserId: body.targetUserId.toLowerCase() };
+    const answer = await this.commands.execute(new RequestPermissionChangeCommand(callerOf(request), newEntityId(request, 'permission-request'), change));
+    reply.header('ETag', etagFor(answer.revision)).header('Location', `/v1/permission-change-requests/${answer.id}`);
+    return answer;
   }
 
   @Post(':id/approve')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: false, description: 'The revision last read (ETag); default: as loaded now' })
-  @ApiOkResponse({ type: CommandAnswerDto })
+  @ApiOkResponse({ type: CommandAnswer })
   async approve(
     @Param('id', new UuidParam()) id: string,
     @Body() body: ApproveRequestDto,
@@ -79,19 +68,14 @@ export class PermissionRequestsController {
     @Req() request: ApiRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAnswer> {
-    const expectedRevision = await this.expectedRevision(request, id, ifMatch);
-    const executed = await this.commands.execute(request, 'ApproveRequest', {
-      requestId: id,
-      comment: body.comment ?? null,
-      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
-    });
-    return this.answer(id, executed, reply);
+    const decision = { type: 'ApproveRequest', comment: body.comment ?? null } as const;
+    return this.answered(reply, new DecideRequestCommand(callerOf(request), id, decision, parseIfMatch(ifMatch)));
   }
 
   @Post(':id/reject')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: false, description: 'The revision last read (ETag); default: as loaded now' })
-  @ApiOkResponse({ type: CommandAnswerDto })
+  @ApiOkResponse({ type: CommandAnswer })
   async reject(
     @Param('id', new UuidParam()) id: string,
     @Body() body: RejectRequestDto,
@@ -99,20 +83,13 @@ export class PermissionRequestsController {
     @Req() request: ApiRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAnswer> {
-    const expectedRevision = await this.expectedRevision(request, id, ifMatch);
-    const executed = await this.commands.execute(request, 'RejectRequest', {
-      requestId: id,
-      reason: body.reason,
-      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
-    });
-    return this.answer(id, executed, reply);
+    const decision = { type: 'RejectRequest', reason: body.reason } as const;
+    return this.answered(reply, new DecideRequestCommand(callerOf(request), id, decision, parseIfMatch(ifMatch)));
   }
 
-  // No If-Match: withdrawing one's own request is safe whatever happened to it meanwhile, and a
-  // request decided in between is refused by the domain (409) when the cancel is decided again.
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOkResponse({ type: CommandAnswerDto })
+  @ApiOkResponse({ type: CommandAnswer })
   async cancel(
     @Param('id', new UuidParam()) id: string,
     @Body() body: unknown,
@@ -120,8 +97,7 @@ export class PermissionRequestsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAnswer> {
     requireEmptyBody(body);
-    const executed = await this.commands.execute(request, 'CancelRequest', { requestId: id });
-    return this.answer(id, executed, reply);
+    return this.answered(reply, new CancelRequestCommand(callerOf(request), id));
   }
 
   @Get()
@@ -149,14 +125,9 @@ export class PermissionRequestsController {
     return found;
   }
 
-  /** If-Match when sent; otherwise the revision as this HTTP request first saw it (see RequestRevisions). */
-  private async expectedRevision(request: ApiRequest, id: string, ifMatch: HeaderValue): Promise<bigint | undefined> {
-    return parseIfMatch(ifMatch) ?? (await this.revisions.current(request, id));
-  }
-
-  private answer(id: string, { result, before }: Executed, reply: FastifyReply): CommandAnswer {
-    const revision = revisionIn(result.state, id) ?? revisionIn(before, id) ?? 0n;
-    reply.header('ETag', etagFor(revision));
-    return commandAnswer(id, revision, result);
+  private async answered(reply: FastifyReply, command: DecideRequestCommand | CancelRequestCommand): Promise<CommandAnswer> {
+    const answer = await this.commands.execute(command);
+    reply.header('ETag', etagFor(answer.revision));
+    return answer;
   }
 }

@@ -49,15 +49,6 @@ export class UpdateRoleDto {
   scope?: string;
 }
 
-export class CommandAnswerDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ example: '1', description: "The entity's revision (use it in If-Match)" }) revision!: string;
-  @ApiProperty({ example: 'company-9c2f…' }) stream!: string;
-  @ApiProperty({ example: '7' }) streamRevision!: string;
-  @ApiProperty({ nullable: true, type: String, example: '1234/56', description: 'Send as X-Min-Position to read your write' })
-  position!: string | null;
-}
-
 export class RoleDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) companyId!: string;

@@ -1,18 +1,17 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { type CompanyState, NotFound, type RoleState } from '../../../../libs/domain/src';
-import { ApiRuntime } from '../api-runtime';
+import { NotFound } from '../../../../libs/domain/src';
+import { callerOf } from '../commands/caller';
+import { CommandAnswer } from '../commands/command-answer';
 import { newEntityId } from '../commands/command-identity';
-import { type CommandAnswer, commandAnswer, CommandRunner } from '../commands/command-runner';
 import { etagFor, type HeaderValue, parseIfMatch, requireIfMatch, UuidParam } from '../http/headers';
 import { type ApiRequest, CurrentUser, type RequestUser } from '../http/request-user';
 import { DEFAULT_PAGE_SIZE, type Page, PageQueryDto } from '../pagination/page';
-import { CommandAnswerDto, DefineRoleDto, RoleDto, RolePageDto, UpdateRoleDto } from './role-dtos';
+import { DeleteRoleCommand, DefineRoleCommand, UpdateRoleCommand } from './role-commands';
+import { DefineRoleDto, RoleDto, RolePageDto, UpdateRoleDto } from './role-dtos';
 import { RolesQueries } from './roles-queries';
-
-const roleIn = (state: CompanyState, id: string): RoleState | undefined =>
-  state.status === 'registered' ? state.roles.get(id) : undefined;
 
 @ApiTags('roles')
 @ApiBearerAuth()
@@ -20,33 +19,23 @@ const roleIn = (state: CompanyState, id: string): RoleState | undefined =>
 @Controller('v1/roles')
 export class RolesController {
   constructor(
-    private readonly commands: CommandRunner,
+    private readonly commands: CommandBus,
     private readonly queries: RolesQueries,
-    private readonly runtime: ApiRuntime,
   ) {}
 
   @Post()
   @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandAnswerDto })
+  @ApiCreatedResponse({ type: CommandAnswer })
   async define(@Body() body: DefineRoleDto, @Req() request: ApiRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
-    const roleId = newEntityId(request, 'role');
-    const { result } = await this.commands.execute(request, 'DefineRole', {
-      roleId,
-      code: body.code,
-      name: body.name,
-      description: body.description ?? null,
-      ...(body.scope !== undefined ? { scope: body.scope } : {}),
-      maxProjectScopedRoles: this.runtime.config.maxProjectScopedRoles,
-    });
-    const revision = roleIn(result.state, roleId)?.revision ?? 1n;
-    reply.header('ETag', etagFor(revision)).header('Location', `/v1/roles/${roleId}`);
-    return commandAnswer(roleId, revision, result);
+    const answer = await this.commands.execute(new DefineRoleCommand(callerOf(request), newEntityId(request, 'role'), body));
+    reply.header('ETag', etagFor(answer.revision)).header('Location', `/v1/roles/${answer.id}`);
+    return answer;
   }
 
   @Patch(':id')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: true, description: 'The revision last read (ETag)' })
-  @ApiOkResponse({ type: CommandAnswerDto })
+  @ApiOkResponse({ type: CommandAnswer })
   async update(
     @Param('id', new UuidParam()) id: string,
     @Body() body: UpdateRoleDto,
@@ -54,36 +43,22 @@ export class RolesController {
     @Req() request: ApiRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAnswer> {
-    const expectedRevision = requireIfMatch(ifMatch);
-    const { result } = await this.commands.execute(request, 'UpdateRole', {
-      roleId: id,
+    const changes = {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.description !== undefined ? { description: body.description } : {}),
       ...(body.scope !== undefined ? { scope: body.scope } : {}),
-      expectedRevision,
-      maxProjectScopedRoles: this.runtime.config.maxProjectScopedRoles,
-    });
-    const revision = roleIn(result.state, id)?.revision ?? expectedRevision;
-    reply.header('ETag', etagFor(revision));
-    return commandAnswer(id, revision, result);
+    };
+    const answer = await this.commands.execute(new UpdateRoleCommand(callerOf(request), id, changes, requireIfMatch(ifMatch)));
+    reply.header('ETag', etagFor(answer.revision));
+    return answer;
   }
 
   @Delete(':id')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: false })
-  @ApiOkResponse({ type: CommandAnswerDto })
-  async remove(
-    @Param('id', new UuidParam()) id: string,
-    @Headers('if-match') ifMatch: HeaderValue,
-    @Req() request: ApiRequest,
-  ): Promise<CommandAnswer> {
-    const expectedRevision = parseIfMatch(ifMatch);
-    const { result, before } = await this.commands.execute(request, 'DeleteRole', {
-      roleId: id,
-      ...(expectedRevision !== undefined ? { expectedRevision } : {}),
-    });
-    // The revision that was deleted: the role itself no longer has one.
-    return commandAnswer(id, roleIn(before, id)?.revision ?? 0n, result);
+  @ApiOkResponse({ type: CommandAnswer })
+  remove(@Param('id', new UuidParam()) id: string, @Headers('if-match') ifMatch: HeaderValue, @Req() request: ApiRequest): Promise<CommandAnswer> {
+    return this.commands.execute(new DeleteRoleCommand(callerOf(request), id, parseIfMatch(ifMatch)));
   }
 
   @Get()

@@ -1,41 +1,35 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { NotFound } from '../../../../libs/domain/src';
+import { callerOf } from '../commands/caller';
+import { CommandAnswer } from '../commands/command-answer';
 import { newEntityId } from '../commands/command-identity';
-import { type CommandAnswer, commandAnswer, CommandRunner } from '../commands/command-runner';
 import { UuidParam } from '../http/headers';
 import { type ApiRequest, CurrentUser, type RequestUser } from '../http/request-user';
 import { DEFAULT_PAGE_SIZE, type Page, PageQueryDto } from '../pagination/page';
-import { CommandAnswerDto } from '../roles/role-dtos';
+import { RegisterUserCommand } from './user-commands';
 import { RegisterUserDto, UserDto, UserPageDto, UserRolesDto } from './user-dtos';
 import { UsersQueries } from './users-queries';
-
-// Users have no edits yet: their registration is their one and only revision.
-const USER_REVISION = 1n;
 
 @ApiTags('users')
 @ApiBearerAuth()
 @Controller('v1/users')
 export class UsersController {
   constructor(
-    private readonly commands: CommandRunner,
+    private readonly commands: CommandBus,
     private readonly queries: UsersQueries,
   ) {}
 
   @Post()
   @HttpCode(201)
   @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiCreatedResponse({ type: CommandAnswerDto })
+  @ApiCreatedResponse({ type: CommandAnswer })
   async register(@Body() body: RegisterUserDto, @Req() request: ApiRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
-    const userId = newEntityId(request, 'user');
-    const { result } = await this.commands.execute(request, 'RegisterUser', {
-      userId,
-      email: body.email,
-      displayName: body.displayName ?? null,
-    });
-    reply.header('Location', `/v1/users/${userId}`);
-    return commandAnswer(userId, USER_REVISION, result);
+    const answer = await this.commands.execute(new RegisterUserCommand(callerOf(request), newEntityId(request, 'user'), body));
+    reply.header('Location', `/v1/users/${answer.id}`);
+    return answer;
   }
 
   @Get()

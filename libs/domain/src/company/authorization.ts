@@ -16,6 +16,11 @@ export function holdsRole(state: CompanyState, userId: string, code: string): bo
   return false;
 }
 
+/** A user of this company: the only callers who may read or change anything in it. */
+export function isMember(state: CompanyState, companyId: string, userId: string): boolean {
+  return state.status === 'registered' && state.companyId === companyId && state.users.has(userId);
+}
+
 export function requireCompany(state: CompanyState): RegisteredCompany {
   if (state.status !== 'registered') throw new NotFound('company_not_found', 'Company not found');
   return state;

@@ -23,6 +23,10 @@ export type AppConfig = Readonly<{
   logLevel: string;
   projector: Readonly<{ batchSize: number; pollIntervalMs: number; maxRetries: number }>;
   minPositionWaitMs: number;
+  /** The command pipeline: streams cached per process, re-decide budget, snapshot pacing. */
+  commands: Readonly<{ cacheSize: number; retryMs: number; snapshotEvery: number }>;
+  /** An Idempotency-Key reservation older than this belongs to an attempt that died. */
+  idempotencyInFlightMs: number;
   requestExpiryIntervalMs: number;
   /** Wraps the per-company keys of credential secrets: MASTER_KEY, else .data/master.key. */
   masterKey: () => Buffer;
@@ -73,6 +77,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxRetries: integer(env, 'PROJECTOR_MAX_RETRIES', 5),
     },
     minPositionWaitMs: integer(env, 'MIN_POSITION_WAIT_MS', 5000),
+    commands: {
+      cacheSize: integer(env, 'COMMAND_CACHE_STREAMS', 10_000),
+      retryMs: integer(env, 'COMMAND_RETRY_MS', 5000),
+      snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 100),
+    },
+    idempotencyInFlightMs: integer(env, 'IDEMPOTENCY_IN_FLIGHT_MS', 60_000),
     requestExpiryIntervalMs: integer(env, 'REQUEST_EXPIRY_INTERVAL_MS', 30_000),
     // Read when needed, so that commands which never touch secrets never create the key file.
     masterKey: () => {

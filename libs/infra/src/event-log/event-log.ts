@@ -34,7 +34,12 @@ export type RecordedEvent = Readonly<{
   createdAt: string;
 }>;
 
-export type AppendResult = Readonly<{ nextRevision: bigint; position: Position }>;
+export type AppendResult = Readonly<{
+  nextRevision: bigint;
+  position: Position;
+  /** The hash of the stream's last event after the append, where the adapter knows it. */
+  lastHash?: string;
+}>;
 
 export type ReadStreamOptions = Readonly<{
   from?: bigint;

@@ -34,8 +34,8 @@ export class PostgresEventLog implements EventLog {
   async append(stream: string, events: readonly EventToAppend[], options: { expected: ExpectedRevision }): Promise<AppendResult> {
     const payload = events.map((e) => ({ eventId: e.metadata.eventId, type: e.type, data: e.data, metadata: e.metadata }));
     try {
-      const { rows } = await this.pool.query<{ next_revision: string; commit_position: string; prepare_position: string }>(
-        'SELECT next_revision, commit_position::text AS commit_position, prepare_position FROM event_log.append($1, $2, $3)',
+      const { rows } = await this.pool.query<{ next_revision: string; commit_position: string; prepare_position: string; last_hash: string }>(
+        'SELECT next_revision, commit_position::text AS commit_position, prepare_position, last_hash FROM event_log.append($1, $2, $3)',
         [stream, String(options.expected), JSON.stringify(payload)],
       );
       const row = rows[0]!;
@@ -43,6 +43,7 @@ export class PostgresEventLog implements EventLog {
       return {
         nextRevision: BigInt(row.next_revision),
         position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
+        lastHash: row.last_hash,
       };
     } catch (error) {
       const pgError = error as { code?: string; detail?: string };

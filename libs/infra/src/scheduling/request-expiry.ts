@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
-import { companyDecider, companyStreamName, isDomainError, type CompanyCommand } from '../../../domain/src';
-import { handleCommand } from '../commands/handle-command';
+import { companyStreamName, isDomainError, type CompanyCommand } from '../../../domain/src';
+import { companies } from '../commands/aggregates';
+import type { CommandPipeline } from '../commands/command-pipeline';
 import { asService, createDb } from '../database/database';
-import type { EventLog } from '../event-log/event-log';
 import type { ProjectorLogger } from '../projections/projector';
 import { newCommandContext } from '../event-log/envelope';
 
@@ -20,7 +20,7 @@ export type ExpiryScheduler = Readonly<{ stop: () => Promise<void>; runOnce: () 
  */
 export function startExpiryScheduler(options: {
   ownerPool: Pool;
-  log: EventLog;
+  pipeline: CommandPipeline;
   intervalMs?: number;
   logger?: ProjectorLogger;
 }): ExpiryScheduler {
@@ -46,7 +46,7 @@ export function startExpiryScheduler(options: {
       const now = new Date().toISOString();
       const command = { type: 'ExpireRequest', data: { requestId: request.id }, metadata: { actor: ACTOR, now } } as CompanyCommand;
       try {
-        await handleCommand(options.log, companyDecider, companyStreamName(request.company_id), command, newCommandContext(ACTOR, { companyId: request.company_id }, now));
+        await options.pipeline.run(companies, companyStreamName(request.company_id), command, newCommandContext(ACTOR, { companyId: request.company_id }, now));
         expired++;
       } catch (error) {
         if (!isDomainError(error)) throw error;
