@@ -11,7 +11,8 @@ const AUDIT_ROLES = [ADMIN_ROLE_CODE, AUDITOR_ROLE_CODE] as const;
  * possibly stale read model: a revoked auditor loses access with the revocation's append.
  */
 export async function requireAuditAccess(pipeline: CommandPipeline, actor: UserActor): Promise<void> {
-  const { state } = await pipeline.load(companies, companyStreamName(actor.companyId));
+  // The guard loaded this stream afresh at the start of the request.
+  const { state } = await pipeline.latest(companies, companyStreamName(actor.companyId));
   if (!AUDIT_ROLES.some((code) => holdsRole(state, actor.userId, code))) {
     throw new Forbidden('not_auditor', `Only holders of ${AUDIT_ROLES.join(' or ')} may read the audit trail`, {
       roles: [...AUDIT_ROLES],

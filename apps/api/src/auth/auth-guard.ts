@@ -9,6 +9,7 @@ import { IS_PUBLIC } from './public';
 import { SERVICE_ROUTE, type ServiceRequest } from './service-caller';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const COMMAND_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function unauthorized(detail: string, invalidToken: boolean): ProblemError {
   // RFC 6750: name the error only when a token was actually presented.
@@ -60,7 +61,13 @@ export class AuthGuard implements CanActivate {
     }
     if (service !== undefined) throw forbidden(`Only the ${service} service may call this route`);
     const actor = { kind: 'user', userId: claims.sub.toLowerCase(), companyId: claims.company_id.toLowerCase() } as const;
-    const company = await this.runtime.pipeline.load(companies, companyStreamName(actor.companyId));
+    // Reads load the company stream afresh. A command may start from this process's cached
+    // state: its decision is appended at the exact revision it saw, and decided again on the
+    // caught-up state if anyone else wrote since, so a stale membership can never act.
+    const stream = companyStreamName(actor.companyId);
+    const company = COMMAND_METHODS.has(request.method)
+      ? await this.runtime.pipeline.latest(companies, stream)
+      : await this.runtime.pipeline.load(companies, stream);
     if (!isMember(company.state, actor.companyId, actor.userId)) {
       throw forbidden('The token is not for a user of the company it names', 'not_a_member');
     }

@@ -42,7 +42,8 @@ function runAsUser<T extends Exclude<ConnectorCommand['type'], 'RecordSync'>>(
     context,
     ...(caller.recoverSince !== undefined ? { recoverSince: caller.recoverSince } : {}),
     command: async () => {
-      const company = (await pipeline.latest(companies, companyStreamName(actor.companyId))).state;
+      // Read afresh: no expected revision guards a fact from another stream.
+      const company = (await pipeline.load(companies, companyStreamName(actor.companyId))).state;
       const facts: Record<string, boolean> = { actorIsAdmin: holdsRole(company, actor.userId, ADMIN_ROLE_CODE) };
       if (type === 'ActivateConnector') {
         facts.hasCurrentCredential = hasCurrentCredential((await pipeline.load(credentials, credentialStreamName(data.connectorId))).state);

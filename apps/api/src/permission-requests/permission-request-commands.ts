@@ -73,7 +73,7 @@ export class DecideRequestHandler implements ICommandHandler<DecideRequestComman
 
   async execute({ caller, requestId, decision, ifMatch }: DecideRequestCommand): Promise<CommandAnswer> {
     const { pipeline } = this.runtime;
-    const seen = ifMatch ?? revisionIn((await pipeline.latest(companies, companyStreamName(caller.actor.companyId))).state, requestId);
+    const seen = ifMatch ?? revisionIn((await pipeline.load(companies, companyStreamName(caller.actor.companyId))).state, requestId);
     const pinned = seen !== undefined ? { expectedRevision: seen } : {};
     const outcome =
       decision.type === 'ApproveRequest'

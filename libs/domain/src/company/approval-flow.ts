@@ -5,6 +5,7 @@ import { Forbidden, Invalid } from '../shared/domain-errors';
 import { holdsRole } from './authorization';
 import type { ApprovalStep, RoleDiff } from './request-events';
 import { ADMIN_ROLE_CODE } from './role-rules';
+import { roleWithCode } from './request-rules';
 import type { RequestState } from './request-state';
 import type { RegisteredCompany } from './state';
 
@@ -31,10 +32,9 @@ type Parties = Pick<RequestState, 'requesterId' | 'targetUserId'>;
 
 /** Holders of the role who may approve: nobody approves a change they asked for or benefit from. */
 export function eligibleApprovers(company: RegisteredCompany, parties: Parties, approverRole: string): readonly string[] {
-  return [...company.users.keys()].filter(
-    (userId) =>
-      userId !== parties.requesterId && userId !== parties.targetUserId && holdsRole(company, userId, approverRole),
-  );
+  const role = roleWithCode(company, approverRole);
+  const holders = role === undefined ? [] : [...(company.holders.get(role.roleId) ?? [])];
+  return holders.filter((userId) => userId !== parties.requesterId && userId !== parties.targetUserId && company.users.has(userId));
 }
 
 /**

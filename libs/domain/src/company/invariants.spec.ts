@@ -77,6 +77,12 @@ function checkInvariants(state: RegisteredCompany, limit: number, updates: Reado
   expect(countHolders(state, adminRole!.roleId)).toBeGreaterThanOrEqual(1);
 
   for (const role of state.roles.values()) expect(role.revision).toBe(1n + (updates.get(role.roleId) ?? 0n));
+
+  // The indexes the rules read instead of scanning: exactly the assignments and roles, inverted.
+  const byHolders = [...state.holders].flatMap(([roleId, users]) => [...users].map((userId) => `${userId}/${roleId}`)).sort();
+  const byAssignments = [...state.assignments].flatMap(([userId, roles]) => [...roles].map((roleId) => `${userId}/${roleId}`)).sort();
+  expect(byHolders).toEqual(byAssignments);
+  expect(Object.fromEntries(state.roleIdsByCode)).toEqual(Object.fromEntries([...state.roles.values()].map((r) => [r.code.toLowerCase(), r.roleId])));
 }
 
 describe('company invariants under random command sequences', () => {

@@ -4,7 +4,7 @@ import type { Actor } from '../shared/decider';
 import { Conflict, type DomainErrorDetails, Forbidden, Invalid, InvalidTransition, NotFound } from '../shared/domain-errors';
 import type { RoleDiff } from './request-events';
 import type { RequestState } from './request-state';
-import { ADMIN_ROLE_CODE, countHolders } from './role-rules';
+import { ADMIN_ROLE_CODE, countHolders, findRoleByCode } from './role-rules';
 import type { RegisteredCompany, RoleState } from './state';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -74,8 +74,8 @@ export function normalizeDiff(grant: readonly string[], revoke: readonly string[
 
 /** Exact (case-sensitive) match, like holdsRole: the approver must see precisely the role that changes. */
 export function roleWithCode(company: RegisteredCompany, code: string): RoleState | undefined {
-  for (const role of company.roles.values()) if (role.code === code) return role;
-  return undefined;
+  const role = findRoleByCode(company, code);
+  return role?.code === code ? role : undefined;
 }
 
 export type DiffProblem = Readonly<{ code: string; message: string; details?: DomainErrorDetails }>;

@@ -68,12 +68,10 @@ export function validateLimit(limit: number): number {
   return limit;
 }
 
+/** The role whose code equals `code` ignoring case: codes are unique that way. */
 export function findRoleByCode(state: RegisteredCompany, code: string): RoleState | undefined {
-  const wanted = code.toLowerCase();
-  for (const role of state.roles.values()) {
-    if (role.code.toLowerCase() === wanted) return role;
-  }
-  return undefined;
+  const roleId = state.roleIdsByCode.get(code.toLowerCase());
+  return roleId === undefined ? undefined : state.roles.get(roleId);
 }
 
 export function requireRole(state: RegisteredCompany, roleId: string): RoleState {
@@ -103,7 +101,5 @@ export function assertProjectRoleCapacity(state: RegisteredCompany, limit: numbe
 }
 
 export function countHolders(state: RegisteredCompany, roleId: string): number {
-  let holders = 0;
-  for (const roleIds of state.assignments.values()) if (roleIds.has(roleId)) holders += 1;
-  return holders;
+  return state.holders.get(roleId)?.size ?? 0;
 }

@@ -29,6 +29,10 @@ export type RegisteredCompany = Readonly<{
   assignments: PersistentMap<string, PersistentSet<string>>;
   /** Ids of deleted roles, kept so an id is never reused for a different role. */
   retiredRoleIds: PersistentSet<string>;
+  /** roleId -> userIds holding it: the assignments read the other way round. */
+  holders: PersistentMap<string, PersistentSet<string>>;
+  /** Lower-cased code -> roleId of the live role with it (codes are unique ignoring case). */
+  roleIdsByCode: PersistentMap<string, string>;
   /** Permission-change requests by id, decided ones included (they are final, and ids are never reused). */
   requests: RequestMap;
 }>;
@@ -38,16 +42,18 @@ export type CompanyState = AbsentCompany | RegisteredCompany;
 export const initialCompanyState = (): CompanyState => ({ status: 'absent' });
 
 // evolve never mutates a state someone else may still hold (the cached state a retry decides
-// on again, a test's fixture): the persistent maps share what an event leaves untouched.
-function removeRoleFromAssignments(
-  assignments: PersistentMap<string, PersistentSet<string>>,
-  roleId: string,
-): PersistentMap<string, PersistentSet<string>> {
-  let result = assignments;
-  for (const [userId, roleIds] of assignments) {
-    if (roleIds.has(roleId)) result = result.set(userId, roleIds.delete(roleId));
-  }
-  return result;
+// on again, a test's fixture): the persistent maps share what an event leaves untouched, so
+// every event costs O(log n) however many users and roles the company has.
+const EMPTY = PersistentSet.empty<string>();
+
+function assigned(state: RegisteredCompany, userId: string, roleId: string, held: boolean): RegisteredCompany {
+  const roles = state.assignments.get(userId) ?? EMPTY;
+  const users = state.holders.get(roleId) ?? EMPTY;
+  return {
+    ...state,
+    assignments: state.assignments.set(userId, held ? roles.add(roleId) : roles.delete(roleId)),
+    holders: state.holders.set(roleId, held ? users.add(userId) : users.delete(userId)),
+  };
 }
 
 function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): RegisteredCompany {
@@ -62,7 +68,7 @@ function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): Regist
     case 'RoleDefined': {
       const { roleId, code, name, description, scope, builtIn } = event.data;
       const role: RoleState = { roleId, code, name, description, scope, builtIn, revision: 1n };
-      return { ...state, roles: state.roles.set(roleId, role) };
+      return { ...state, roles: state.roles.set(roleId, role), roleIdsByCode: state.roleIdsByCode.set(code.toLowerCase(), roleId) };
     }
     case 'RoleUpdated': {
       const current = state.roles.get(event.data.roleId);
@@ -73,25 +79,23 @@ function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): Regist
     }
     case 'RoleDeleted': {
       const { roleId } = event.data;
+      const code = state.roles.get(roleId)?.code.toLowerCase();
+      // decide() refuses to delete assigned roles; cleaning up anyway keeps
+      // the state consistent if history ever says otherwise.
+      let cleared = state;
+      for (const userId of state.holders.get(roleId) ?? EMPTY) cleared = assigned(cleared, userId, roleId, false);
       return {
-        ...state,
+        ...cleared,
         roles: state.roles.delete(roleId),
-        // decide() refuses to delete assigned roles; cleaning up anyway keeps
-        // the state consistent if history ever says otherwise.
-        assignments: removeRoleFromAssignments(state.assignments, roleId),
+        holders: cleared.holders.delete(roleId),
+        roleIdsByCode: code !== undefined && state.roleIdsByCode.get(code) === roleId ? state.roleIdsByCode.delete(code) : state.roleIdsByCode,
         retiredRoleIds: state.retiredRoleIds.add(roleId),
       };
     }
-    case 'RoleGranted': {
-      const { userId, roleId } = event.data;
-      const held = (state.assignments.get(userId) ?? PersistentSet.empty<string>()).add(roleId);
-      return { ...state, assignments: state.assignments.set(userId, held) };
-    }
-    case 'RoleRevoked': {
-      const { userId, roleId } = event.data;
-      const held = (state.assignments.get(userId) ?? PersistentSet.empty<string>()).delete(roleId);
-      return { ...state, assignments: state.assignments.set(userId, held) };
-    }
+    case 'RoleGranted':
+      return assigned(state, event.data.userId, event.data.roleId, true);
+    case 'RoleRevoked':
+      return assigned(state, event.data.userId, event.data.roleId, false);
     case 'PermissionChangeRequested':
     case 'PermissionChangeStepApproved':
     case 'PermissionChangeApproved':
@@ -115,6 +119,8 @@ export function evolveCompany(state: CompanyState, event: CompanyEvent): Company
     roles: PersistentMap.empty(),
     assignments: PersistentMap.empty(),
     retiredRoleIds: PersistentSet.empty(),
+    holders: PersistentMap.empty(),
+    roleIdsByCode: PersistentMap.empty(),
     requests: PersistentMap.empty(),
   };
 }

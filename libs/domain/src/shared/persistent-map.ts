@@ -117,6 +117,39 @@ function lookup<K, V>(root: Node<K, V> | undefined, hash: number, key: K): Leaf<
   return undefined;
 }
 
+/**
+ * The subtrie of `leaves` at `shift`: what inserting them one by one would build. Leaves that
+ * still share every bit of their hash (a repeated key, or a true collision) meet past the last
+ * fragment; a repeated key's last value wins. A lone leaf or collision moves up to its slot.
+ */
+function bulk<K, V>(leaves: Leaf<K, V>[], shift: number): { node: Node<K, V>; size: number } {
+  if (leaves.length === 1) return { node: leaves[0]!, size: 1 };
+  if (shift >= 32) {
+    const latest = new Map<K, Leaf<K, V>>();
+    for (const leaf of leaves) {
+      latest.delete(leaf.key);
+      latest.set(leaf.key, leaf);
+    }
+    const distinct = [...latest.values()];
+    return { node: distinct.length === 1 ? distinct[0]! : { kind: 'collision', hash: distinct[0]!.hash, leaves: distinct }, size: distinct.length };
+  }
+  const buckets: Leaf<K, V>[][] = [];
+  for (const leaf of leaves) (buckets[fragment(leaf.hash, shift)] ??= []).push(leaf);
+  let bitmap = 0;
+  let size = 0;
+  const children: Node<K, V>[] = [];
+  for (let index = 0; index < buckets.length; index++) {
+    const bucket = buckets[index];
+    if (bucket === undefined) continue;
+    const child = bulk(bucket, shift + BITS);
+    bitmap |= 1 << index;
+    size += child.size;
+    children.push(child.node);
+  }
+  if (children.length === 1 && children[0]!.kind !== 'branch') return { node: children[0]!, size };
+  return { node: branchOf(bitmap, children), size };
+}
+
 function* leavesOf<K, V>(node: Node<K, V> | undefined): Generator<Leaf<K, V>> {
   if (node === undefined) return;
   if (node.kind === 'leaf') yield node;
@@ -136,10 +169,13 @@ export class PersistentMap<K extends Key, V> implements ReadonlyMap<K, V> {
     return PersistentMap.EMPTY as unknown as PersistentMap<K, V>;
   }
 
+  /** Built in one pass (no node is copied on the way), in the shape set() would give. */
   static from<K extends Key, V>(entries: Iterable<readonly [K, V]>): PersistentMap<K, V> {
-    let map = PersistentMap.empty<K, V>();
-    for (const [key, value] of entries) map = map.set(key, value);
-    return map;
+    const leaves: Leaf<K, V>[] = [];
+    for (const [key, value] of entries) leaves.push({ kind: 'leaf', hash: hashOf(key), key, value });
+    if (leaves.length === 0) return PersistentMap.empty();
+    const built = bulk(leaves, 0);
+    return new PersistentMap(built.node, built.size);
   }
 
   get(key: K): V | undefined {

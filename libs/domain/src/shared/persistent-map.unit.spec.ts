@@ -94,3 +94,18 @@ describe('PersistentSet', () => {
     );
   });
 });
+
+describe('PersistentMap.from', () => {
+  it('builds in one pass exactly the map that inserting one by one builds (the last of a repeated key wins)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(keyArb, fc.integer()), { maxLength: 300 }), (entries) => {
+        let oneByOne = PersistentMap.empty<string | number, number>();
+        for (const [key, value] of entries) oneByOne = oneByOne.set(key, value);
+        const built = PersistentMap.from(entries);
+        expect(built.size).toBe(oneByOne.size);
+        expect([...built]).toEqual([...oneByOne]);
+        expect(built).toEqual(oneByOne);
+      }),
+    );
+  });
+});

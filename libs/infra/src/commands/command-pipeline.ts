@@ -208,9 +208,9 @@ export class CommandPipeline {
   }
 
   /**
-   * The state as this process last saw it, or a load if it never did. For facts a command reads
-   * from other streams, which no expected revision guards anyway; the API's guard has loaded the
-   * caller's company stream at the start of the very same request.
+   * The state as this process last saw it (read or appended), or a load if it never did: for
+   * checks whose outcome an append at the exact revision guards anyway (a command's guard), and
+   * for a second look at a stream that was loaded earlier in the same request.
    */
   async latest<State, C extends Command, E extends Event, I>(aggregate: Aggregate<State, C, E, I>, stream: string): Promise<CachedStream<State>> {
     return this.cached(aggregate, stream) ?? this.load(aggregate, stream);

@@ -6,7 +6,8 @@ import { PersistentMap, PersistentSet } from '../../../domain/src';
 // no data can ever be read back as a tag.
 type Tagged =
   | { $: 'bigint'; v: string }
-  | { $: 'map'; v: [unknown, unknown][] }
+  /** Keys and values alternate in one array: no array per entry to parse and collect. */
+  | { $: 'map'; v: unknown[] }
   | { $: 'set'; v: unknown[] }
   | { $: 'object'; v: Record<string, unknown> };
 
@@ -17,7 +18,11 @@ function encode(value: unknown): unknown {
     return value;
   }
   if (Array.isArray(value)) return value.map(encode);
-  if (value instanceof PersistentMap) return { $: 'map', v: [...value].map(([k, v]) => [k, encode(v)]) } satisfies Tagged;
+  if (value instanceof PersistentMap) {
+    const flat: unknown[] = [];
+    for (const [k, v] of value) flat.push(k, encode(v));
+    return { $: 'map', v: flat } satisfies Tagged;
+  }
   if (value instanceof PersistentSet) return { $: 'set', v: [...value] } satisfies Tagged;
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) {
     // Maps, Dates and class instances would come back as something else: refuse loudly.
@@ -28,21 +33,34 @@ function encode(value: unknown): unknown {
   return '$' in plain ? ({ $: 'object', v: plain } satisfies Tagged) : plain;
 }
 
+function* pairs(flat: unknown[]): Generator<readonly [string | number, unknown]> {
+  for (let i = 0; i < flat.length; i += 2) yield [flat[i] as string | number, decode(flat[i + 1])];
+}
+
+/** Replaces tagged values in place: the parsed plain objects are kept, not copied (a large state
+ *  holds tens of thousands of them, and copying each doubled the garbage of a cold start). */
 function decode(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(decode);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = decode(value[i]);
+    return value;
+  }
   const record = value as Record<string, unknown>;
-  if (!('$' in record)) return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decode(v)]));
+  if (!('$' in record)) {
+    for (const key in record) record[key] = decode(record[key]);
+    return record;
+  }
   const tagged = record as Tagged;
   switch (tagged.$) {
     case 'bigint':
       return BigInt(tagged.v);
     case 'map':
-      return PersistentMap.from(tagged.v.map(([k, v]) => [k as string | number, decode(v)] as const));
+      return PersistentMap.from(pairs(tagged.v));
     case 'set':
       return PersistentSet.from(tagged.v as (string | number)[]);
     case 'object':
-      return Object.fromEntries(Object.entries(tagged.v).map(([k, v]) => [k, decode(v)]));
+      for (const key in tagged.v) tagged.v[key] = decode(tagged.v[key]);
+      return tagged.v;
     default:
       throw new Error(`unknown tag in a state snapshot: ${String((tagged as { $: unknown }).$)}`);
   }
