@@ -10,10 +10,13 @@ CREATE TABLE api.aggregate_snapshots (
     state_version text NOT NULL,
     revision bigint NOT NULL,
     last_hash text NULL,
-    state text NOT NULL,
+    -- The state's JSON (see state-codec.ts), deflated (raw DEFLATE, RFC 1951).
+    state bytea NOT NULL,
     created_at timestamptz NOT NULL DEFAULT CURRENT_TIMESTAMP,
     PRIMARY KEY (stream_id, state_version, revision)
 );
+-- Already deflated: stored out of line as it is, without PostgreSQL compressing it again.
+ALTER TABLE api.aggregate_snapshots ALTER COLUMN state SET STORAGE EXTERNAL;
 COMMENT ON TABLE api.aggregate_snapshots IS 'Folded aggregate state per stream and revision (a cache of the log; the newest few per stream are kept).';
 GRANT SELECT, INSERT, DELETE ON api.aggregate_snapshots TO vibot_api;
 
