@@ -1,13 +1,14 @@
 import type { Pool } from 'pg';
 import { Conflict, type Command, type Event, isDomainError } from '../../../domain/src';
 import { type CommandContext, toEnvelopes } from '../event-log/envelope';
-import { type AppendResult, DuplicateEventIds, type EventLog, type RecordedEvent, WrongExpectedVersion } from '../event-log/event-log';
+import { type AppendResult, DuplicateEventIds, type EventLog, WrongExpectedVersion } from '../event-log/event-log';
 import type { Position } from '../event-log/position';
 import { upcast } from '../event-log/upcasters';
 import type { Aggregate } from './aggregates';
 import { findCommandEvents } from './command-recovery';
 import { SnapshotStore } from './snapshot-store';
-import { type CachedStream, StateCache } from './state-cache';
+import type { CachedStream } from './state-cache';
+import { StreamStates } from './stream-states';
 import { StreamLanes } from './stream-lanes';
 
 /** What a command did: the events it appended and the states on either side of them. */
@@ -48,7 +49,6 @@ export type PipelineOptions = Readonly<{
   onSnapshotError?: (error: unknown, stream: string) => void;
 }>;
 
-const PAGE = 1000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -62,30 +62,24 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export class CommandPipeline {
   readonly log: EventLog;
-  private readonly cache: StateCache;
+  private readonly states: StreamStates;
   private readonly lanes = new StreamLanes();
-  private readonly snapshotsInFlight = new Set<string>();
   private readonly retryMs: number;
-  private readonly snapshotEvery: number;
 
-  constructor(private readonly options: PipelineOptions) {
+  constructor(options: PipelineOptions) {
     this.log = options.log;
-    this.cache = new StateCache(options.cacheSize ?? 10_000);
+    this.states = new StreamStates(options);
     this.retryMs = options.retryMs ?? 5_000;
-    this.snapshotEvery = options.snapshotEvery ?? 100;
   }
 
   /** The stream's state as of its last event: the cached state plus what was appended since. */
-  async load<State, C extends Command, E extends Event, I>(aggregate: Aggregate<State, C, E, I>, stream: string): Promise<CachedStream<State>> {
-    let entry = this.cached(aggregate, stream) ?? (await this.fromSnapshot(aggregate, stream));
-    for (;;) {
-      const fresh = await this.log.readStream(stream, { from: entry.revision + 1n, limit: PAGE });
-      if (fresh.length > 0) entry = this.folded(aggregate, entry, fresh);
-      if (fresh.length < PAGE) break;
-    }
-    this.cache.remember(stream, entry);
-    this.maybeSnapshot(stream, entry);
-    return entry;
+  load<State, C extends Command, E extends Event, I>(aggregate: Aggregate<State, C, E, I>, stream: string): Promise<CachedStream<State>> {
+    return this.states.load(aggregate, stream);
+  }
+
+  /** Waits until no snapshot is being written (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.states.idle();
   }
 
   /** A plain domain command, decided as it is (the CLI, schedulers, test set-up). */
@@ -143,7 +137,7 @@ export class CommandPipeline {
     // Optimistic: decide on the cached state without reading. Only an append at its exact
     // revision can succeed, so a stale cache costs a conflict and a catch-up, never a wrong
     // decision. A refusal or a no-op decided on a cached state is checked again on a fresh one.
-    let loaded = this.cached(aggregate, stream);
+    let loaded = this.states.cached(aggregate, stream);
     let fresh = loaded === undefined;
     loaded ??= await this.load(aggregate, stream);
     for (let conflicts = 0; ; ) {
@@ -196,15 +190,8 @@ export class CommandPipeline {
     const state = events.reduce(aggregate.decider.evolve, loaded.state);
     const { index: track } = aggregate;
     const index = track ? events.reduce((i, e, n) => track.add(i, e, loaded.revision + 1n + BigInt(n)), loaded.index as I) : undefined;
-    const entry = { ...loaded, state, index, revision: appended.nextRevision, lastHash: appended.lastHash };
-    this.cache.remember(stream, entry);
-    this.maybeSnapshot(stream, entry);
+    this.states.remember(stream, { ...loaded, state, index, revision: appended.nextRevision, lastHash: appended.lastHash });
     return { ...unchanged, state, streamRevision: appended.nextRevision, position: appended.position };
-  }
-
-  private cached<State, C extends Command, E extends Event, I>(aggregate: Aggregate<State, C, E, I>, stream: string): CachedStream<State> | undefined {
-    const entry = this.cache.get<State>(stream);
-    return entry?.aggregate === aggregate.name ? entry : undefined;
   }
 
   /**
@@ -213,7 +200,7 @@ export class CommandPipeline {
    * for a second look at a stream that was loaded earlier in the same request.
    */
   async latest<State, C extends Command, E extends Event, I>(aggregate: Aggregate<State, C, E, I>, stream: string): Promise<CachedStream<State>> {
-    return this.cached(aggregate, stream) ?? this.load(aggregate, stream);
+    return this.states.cached(aggregate, stream) ?? this.load(aggregate, stream);
   }
 
   /**
@@ -231,84 +218,13 @@ export class CommandPipeline {
     if (recorded.length === 0) return undefined;
     const first = recorded[0]!;
     const last = recorded[recorded.length - 1]!;
-    const before = await this.stateAt(aggregate, stream, first.revision - 1n);
+    const before = await this.states.stateAt(aggregate, stream, first.revision - 1n);
     const events = recorded.map((event) => upcast(event) as E);
     const state = events.reduce(aggregate.decider.evolve, before);
     return { events, before, state, stream, streamRevision: last.revision, position: last.position, recovered: true };
   }
 
-  /** The stream's state right after `revision`. */
-  private async stateAt<State, C extends Command, E extends Event, I>(aggregate: Aggregate<State, C, E, I>, stream: string, revision: bigint): Promise<State> {
-    const cached = this.cache.get<State>(stream);
-    if (cached?.aggregate === aggregate.name && cached.revision === revision) return cached.state;
-    let entry = await this.fromSnapshot(aggregate, stream, revision);
-    while (entry.revision < revision) {
-      const page = (await this.log.readStream(stream, { from: entry.revision + 1n, limit: PAGE })).filter((e) => e.revision <= revision);
-      if (page.length === 0) break;
-      entry = this.folded(aggregate, entry, page);
-    }
-    return entry.state;
-  }
 
-  private async fromSnapshot<State, C extends Command, E extends Event, I>(
-    aggregate: Aggregate<State, C, E, I>,
-    stream: string,
-    atOrBefore?: bigint,
-  ): Promise<CachedStream<State>> {
-    const snapshot = await this.options.snapshots?.load<State>(stream, atOrBefore);
-    const initialIndex = aggregate.index?.initial();
-    if (snapshot === undefined) {
-      const state = aggregate.decider.initialState();
-      return { aggregate: aggregate.name, state, index: initialIndex, revision: -1n, lastHash: null, snapshotRevision: -1n, snapshotBytes: 0 };
-    }
-    const { bytes, ...rest } = snapshot;
-    return { aggregate: aggregate.name, ...rest, index: rest.index ?? initialIndex, snapshotRevision: snapshot.revision, snapshotBytes: bytes };
-  }
-
-  private folded<State, C extends Command, E extends Event, I>(
-    aggregate: Aggregate<State, C, E, I>,
-    entry: CachedStream<State>,
-    recorded: readonly RecordedEvent[],
-  ): CachedStream<State> {
-    let { state, index } = entry;
-    for (const recordedEvent of recorded) {
-      const event = upcast(recordedEvent) as E;
-      state = aggregate.decider.evolve(state, event);
-      if (aggregate.index) index = aggregate.index.add(index as I, event, recordedEvent.revision);
-    }
-    const last = recorded[recorded.length - 1]!;
-    return { ...entry, state, index, revision: last.revision, lastHash: last.metadata.hash ?? undefined };
-  }
-
-  /**
-   * Writes a snapshot in the background once enough events were folded past the last one. A
-   * large state waits for proportionally more events, so its serialisation stays a small share
-   * of the work; one write per stream at a time.
-   */
-  private maybeSnapshot(stream: string, entry: CachedStream<unknown>): void {
-    const store = this.options.snapshots;
-    if (store === undefined || this.snapshotsInFlight.has(stream)) return;
-    const due = BigInt(Math.max(this.snapshotEvery, Math.ceil(entry.snapshotBytes / 1000)));
-    if (entry.revision - entry.snapshotRevision < due) return;
-    this.snapshotsInFlight.add(stream);
-    setImmediate(() => {
-      store
-        .save(stream, { state: entry.state, index: entry.index, revision: entry.revision, lastHash: entry.lastHash ?? null })
-        .then((bytes) => {
-          const current = this.cache.get(stream);
-          if (current !== undefined && current.snapshotRevision < entry.revision) {
-            this.cache.remember(stream, { ...current, snapshotRevision: entry.revision, snapshotBytes: bytes });
-          }
-        })
-        .catch((error: unknown) => this.options.onSnapshotError?.(error, stream))
-        .finally(() => this.snapshotsInFlight.delete(stream));
-    });
-  }
-
-  /** Waits until no snapshot is being written (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.snapshotsInFlight.size > 0) await sleep(5);
-  }
 }
 
 /** The pipeline a process runs its commands through, with its snapshots in the same PostgreSQL. */
