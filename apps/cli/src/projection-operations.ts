@@ -1,6 +1,8 @@
+import { projectorOperationsStreamName } from '../../../libs/domain/src';
+import { operations } from '../../../libs/infra/src/commands/aggregates';
 import type { AppConfig } from '../../../libs/infra/src/config/config';
 import { asService, createDb } from '../../../libs/infra/src/database/database';
-import { toEnvelopes, newCommandContext } from '../../../libs/infra/src/event-log/envelope';
+import { newCommandContext } from '../../../libs/infra/src/event-log/envelope';
 import { formatPosition } from '../../../libs/infra/src/event-log/position';
 import { moveCheckpoint, readCheckpoint } from '../../../libs/infra/src/projections/checkpoints';
 import { note, printResult, required, UsageError } from './cli-output';
@@ -27,7 +29,7 @@ export async function listProjections(config: AppConfig, flags: Record<string, s
 export async function skipEvent(config: AppConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
   const name = required(flags.projection as string | undefined, 'projection');
   const reason = required(flags.reason as string | undefined, 'reason');
-  const skipped = await withDatabase(config, async (owner, log) => {
+  const skipped = await withDatabase(config, async (owner, log, pipeline) => {
     const db = createDb(owner);
     const checkpoint = await readCheckpoint(db, name);
     if (!checkpoint) throw new UsageError(`no projection named ${name}`);
@@ -36,8 +38,9 @@ export async function skipEvent(config: AppConfig, flags: Record<string, string 
     if (!event) throw new UsageError(`projection ${name} is at the end of the log`);
     await asService(db, (trx) => moveCheckpoint(trx, name, checkpoint.position, event.position, 1));
     const record = { projection: name, eventId: event.eventId, stream: event.streamId, revision: event.revision.toString(), type: event.type, reason };
-    const context = newCommandContext({ kind: 'service', service: 'vibot-cli' }, {});
-    await log.append(`projectorOperations-${name}`, toEnvelopes([{ type: 'ProjectionEventSkipped', data: record }], context), { expected: 'any' });
+    const actor = { kind: 'service', service: 'vibot-cli' } as const;
+    const command = { type: 'RecordProjectionEventSkipped', data: record, metadata: { actor, now: new Date().toISOString() } } as const;
+    await pipeline.run(operations, projectorOperationsStreamName(name), command, newCommandContext(actor, {}));
     return { ...record, position: formatPosition(event.position) };
   });
   note(`skipped ${skipped.type} ${skipped.stream}@${skipped.revision} in projection ${name}; restart the projector to resume`);

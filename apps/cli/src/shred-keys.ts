@@ -1,6 +1,8 @@
+import { keyOperationsStreamName } from '../../../libs/domain/src';
+import { operations } from '../../../libs/infra/src/commands/aggregates';
 import type { AppConfig } from '../../../libs/infra/src/config/config';
 import { KeyStore } from '../../../libs/infra/src/crypto/key-store';
-import { toEnvelopes, newCommandContext } from '../../../libs/infra/src/event-log/envelope';
+import { newCommandContext } from '../../../libs/infra/src/event-log/envelope';
 import { printResult, required, UsageError } from './cli-output';
 import { withDatabase } from './with-database';
 
@@ -15,18 +17,13 @@ export async function shredKeys(config: AppConfig, flags: Record<string, string 
   const companyId = required(flags.company as string | undefined, 'company').toLowerCase();
   if (!UUID.test(companyId)) throw new UsageError('--company must be a company id (uuid)');
   const reason = required(flags.reason as string | undefined, 'reason');
-  const destroyed = await withDatabase(config, async (owner, log) => {
+  const destroyed = await withDatabase(config, async (owner, _log, pipeline) => {
     const { rows } = await owner.query<{ n: number }>('SELECT count(*)::int AS n FROM keystore.data_keys WHERE company_id = $1', [companyId]);
     await new KeyStore(owner, config.masterKey()).destroyCompanyKeys(companyId);
+    const actor = { kind: 'service', service: 'vibot-cli' } as const;
     const now = new Date().toISOString();
-    await log.append(
-      `keyOperations-${companyId}`,
-      toEnvelopes(
-        [{ type: 'CompanyKeysShredded', data: { companyId, dataKeys: rows[0]!.n, reason, shreddedAt: now } }],
-        newCommandContext({ kind: 'service', service: 'vibot-cli' }, { companyId }, now),
-      ),
-      { expected: 'any' },
-    );
+    const command = { type: 'RecordKeysShredded', data: { companyId, dataKeys: rows[0]!.n, reason }, metadata: { actor, now } } as const;
+    await pipeline.run(operations, keyOperationsStreamName(companyId), command, newCommandContext(actor, { companyId }, now));
     return rows[0]!.n;
   });
   printResult(flags.json === true, { companyId, dataKeysDestroyed: destroyed }, `shredded ${destroyed} data keys of company ${companyId}`);

@@ -176,3 +176,16 @@ export {
   initialCredentialState,
 } from './credential/state';
 export { credentialDecider, credentialStreamName, decideCredential } from './credential/decider';
+
+// Operator actions, put on the record.
+export {
+  type CompanyKeysShredded,
+  decideOperation,
+  keyOperationsStreamName,
+  type OperationCommand,
+  type OperationEvent,
+  operationsDecider,
+  type OperationsState,
+  projectorOperationsStreamName,
+  type ProjectionEventSkipped,
+} from './operations/decider';

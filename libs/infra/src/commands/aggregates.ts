@@ -14,6 +14,10 @@ import {
   type CredentialState,
   type Decider,
   type Event,
+  type OperationCommand,
+  type OperationEvent,
+  operationsDecider,
+  type OperationsState,
   PersistentMap,
 } from '../../../domain/src';
 
@@ -42,3 +46,6 @@ export const credentials: Aggregate<CredentialState, CredentialCommand, Credenti
       event.type === 'CredentialRotated' ? index.set((event.data as { version: number }).version, revision) : index,
   },
 };
+
+/** Operator actions on the record (keyOperations-<company>, projectorOperations-<projection>). */
+export const operations: Aggregate<OperationsState, OperationCommand, OperationEvent> = { name: 'operations', decider: operationsDecider };
