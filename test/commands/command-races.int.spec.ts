@@ -21,11 +21,13 @@ afterAll(async () => {
 
 const service = { kind: 'service', service: 'race-test' } as const;
 
-/** The real log, counting the appends it refused for a wrong expected revision. */
-function countingConflicts(inner: EventLog): EventLog & { conflicts: number } {
-  const counted = Object.create(inner) as EventLog & { conflicts: number };
+/** The real log, counting its appends and those it refused for a wrong expected revision. */
+function countingConflicts(inner: EventLog): EventLog & { conflicts: number; appends: number } {
+  const counted = Object.create(inner) as EventLog & { conflicts: number; appends: number };
   counted.conflicts = 0;
+  counted.appends = 0;
   counted.append = async (...args) => {
+    counted.appends += 1;
     try {
       return await inner.append(...args);
     } catch (error) {
@@ -50,15 +52,19 @@ const defineRole = (code: string) => command('DefineRole', { roleId: randomUUID(
 const roleCount = (state: CompanyState) => (state.status === 'registered' ? state.roles.size : 0);
 
 describe('writers on one stream', () => {
-  it('in one process queue behind each other: 20 parallel role definitions, 20 appends, no conflict', async () => {
+  it('in one process queue behind each other: 20 parallel role definitions in order, appended together, no conflict', async () => {
     const counting = countingConflicts(log);
     const pipeline = new CommandPipeline({ log: counting });
     const { companyId, stream } = await company(pipeline);
     const base = (await pipeline.load(companies, stream)).revision;
+    const appendsBefore = counting.appends;
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => pipeline.run(companies, stream, defineRole(`r${i}`), context(companyId))));
     // In the order they were sent: the lane is first come, first served.
     expect(results.map((r) => r.streamRevision)).toEqual(Array.from({ length: 20 }, (_, i) => base + BigInt(i + 1)));
     expect(counting.conflicts).toBe(0);
+    // The first goes alone; the others waited behind it and share one append (one commit).
+    expect(counting.appends - appendsBefore).toBeLessThan(20);
+    expect(new Set(results.slice(1).map((r) => `${r.position?.commit}/${r.position?.prepare}`)).size).toBeLessThan(19);
     expect(roleCount((await pipeline.load(companies, stream)).state)).toBe(22);
   });
 
@@ -143,5 +149,62 @@ describe('an attempt whose answer was lost', () => {
     });
     expect(outcome.recovered).toBe(false);
     expect(outcome.events.map((e) => e.type)).toEqual(['RoleDefined']);
+  });
+});
+
+describe('commands appended together', () => {
+  it('refuse only the ones that break a rule; the others land, in order, on the state the earlier ones left', async () => {
+    const pipeline = new CommandPipeline({ log });
+    const { companyId, stream } = await company(pipeline);
+    const codes = ['aa', 'bb', 'aa', 'cc', 'BB', 'dd'];
+    const settled = await Promise.allSettled(codes.map((code) => pipeline.run(companies, stream, defineRole(code), context(companyId))));
+    expect(settled.map((s) => (s.status === 'fulfilled' ? 'ok' : (s.reason as { code: string }).code))).toEqual([
+      'ok',
+      'ok',
+      'role_code_taken',
+      'ok',
+      'role_code_taken',
+      'ok',
+    ]);
+    const state = (await new CommandPipeline({ log }).load(companies, stream)).state;
+    expect(roleCount(state)).toBe(2 + 4);
+  });
+
+  it('each know their own revision and share the position of their append; a lost answer among them is recovered as it was', async () => {
+    const pipeline = new CommandPipeline({ log });
+    const { companyId, stream } = await company(pipeline);
+    await pipeline.run(companies, stream, defineRole('first'), context(companyId));
+    const contexts = [context(companyId), context(companyId), context(companyId)];
+    const started = new Date();
+    const outcomes = await Promise.all(contexts.map((c, i) => pipeline.run(companies, stream, defineRole(`together.${i}`), c)));
+    expect(outcomes[1]!.position).toEqual(outcomes[2]!.position);
+    expect(outcomes[2]!.streamRevision - outcomes[1]!.streamRevision).toBe(1n);
+    const recovered = await new CommandPipeline({ log }).execute(companies, stream, {
+      context: contexts[1]!,
+      command: () => defineRole('together.1'),
+      recoverSince: started,
+    });
+    expect(recovered).toMatchObject({ recovered: true, streamRevision: outcomes[1]!.streamRevision, position: outcomes[1]!.position });
+    expect(recovered.state).toEqual(outcomes[1]!.state);
+  });
+
+  it('one whose events are in the log already is recovered alone; the others are appended', async () => {
+    const pipeline = new CommandPipeline({ log });
+    const { companyId, stream } = await company(pipeline);
+    const roleId = randomUUID();
+    await pipeline.run(companies, stream, command('DefineRole', { roleId, code: 'toggled', name: 'v1', maxProjectScopedRoles: 20 }), context(companyId));
+    const attempt = context(companyId);
+    const rename = command('UpdateRole', { roleId, name: 'v2', maxProjectScopedRoles: 20 });
+    const first = await pipeline.run(companies, stream, rename, attempt);
+    await pipeline.run(companies, stream, command('UpdateRole', { roleId, name: 'v1', maxProjectScopedRoles: 20 }), context(companyId));
+    const [again, ...others] = await Promise.all([
+      pipeline.run(companies, stream, defineRole('busy.0'), context(companyId)),
+      pipeline.run(companies, stream, rename, attempt),
+      pipeline.run(companies, stream, defineRole('busy.1'), context(companyId)),
+      pipeline.run(companies, stream, defineRole('busy.2'), context(companyId)),
+    ]).then(([lead, retried, ...rest]) => [retried!, lead!, ...rest]);
+    expect(again).toMatchObject({ recovered: true, streamRevision: first.streamRevision, position: first.position });
+    expect(others.map((o) => o.recovered)).toEqual([false, false, false]);
+    expect((await log.readStream(stream)).filter((e) => e.metadata.commandId === attempt.commandId)).toHaveLength(1);
   });
 });

@@ -1,27 +1,36 @@
 /**
- * Commands to one stream, in one process, run one after the other: they would only race for
- * the same revision, and all but one would have to decide again. Other streams run in parallel.
+ * Commands to one stream, in one process, wait in that stream's queue instead of racing for the
+ * same revision: whoever drains the queue takes everything waiting (up to `maxBatch`) at once,
+ * so that a busy stream's commands share one append, one transaction and one commit. Other
+ * streams drain in parallel.
  */
-export class StreamLanes {
-  private readonly tails = new Map<string, Promise<void>>();
+export class StreamLanes<Job> {
+  private readonly queues = new Map<string, Job[]>();
 
-  async run<T>(stream: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(stream) ?? Promise.resolve();
-    let release!: () => void;
-    const done = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => done);
-    this.tails.set(stream, tail);
-    await previous;
-    try {
-      return await work();
-    } finally {
-      release();
-      if (this.tails.get(stream) === tail) this.tails.delete(stream);
+  constructor(
+    /** Settles every job it is given (resolves or rejects each); a throw here is a bug. */
+    private readonly drain: (stream: string, jobs: Job[]) => Promise<void>,
+    private readonly maxBatch = 100,
+  ) {}
+
+  submit(stream: string, job: Job): void {
+    const waiting = this.queues.get(stream);
+    if (waiting !== undefined) {
+      waiting.push(job);
+      return;
     }
+    const queue = [job];
+    this.queues.set(stream, queue);
+    void this.run(stream, queue);
   }
 
-  /** Streams with a command running or waiting. */
+  private async run(stream: string, queue: Job[]): Promise<void> {
+    while (queue.length > 0) await this.drain(stream, queue.splice(0, this.maxBatch));
+    this.queues.delete(stream);
+  }
+
+  /** Streams with commands running or waiting. */
   get busy(): number {
-    return this.tails.size;
+    return this.queues.size;
   }
 }
