@@ -3,11 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { BenchDatabase } from './bench-database';
-import type { LoadPlan, LoadResult } from './http-loader';
+import type { LagPlan, LagResult, LoadPlan, LoadResult } from './http-loader';
 
 export type ApiServer = Readonly<{ base: string; stop: () => Promise<void> }>;
 
 const API_MAIN = join(__dirname, '../apps/api/src/main.js');
+const PROJECTOR_MAIN = join(__dirname, '../apps/projector/src/main.js');
 const LOADER = join(__dirname, 'http-loader.js');
 
 function freePort(): Promise<number> {
@@ -62,12 +63,26 @@ export async function startApi(env: Record<string, string>): Promise<ApiServer> 
   };
 }
 
-/** Runs the HTTP load from a separate process and returns what it measured. */
-export function load(plan: LoadPlan): Promise<LoadResult> {
+/** `npm run start:projector`, as its own process; stopped with SIGTERM like production stops it. */
+export async function startProjectorProcess(env: Record<string, string>): Promise<{ stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [PROJECTOR_MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Runs the HTTP load (or the lag probe) from a separate process and returns what it measured. */
+export function load(plan: LoadPlan): Promise<LoadResult>;
+export function load(plan: LagPlan): Promise<LagResult>;
+export function load(plan: LoadPlan | LagPlan): Promise<LoadResult | LagResult> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [LOADER, JSON.stringify(plan)], { maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`loader failed: ${stderr || error.message}`));
-      else resolve(JSON.parse(stdout) as LoadResult);
+      else resolve(JSON.parse(stdout) as LoadResult | LagResult);
     });
   });
 }

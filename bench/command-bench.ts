@@ -29,9 +29,7 @@ export type CommandFigures = Readonly<{
  * A company made by the real decider and appended in batches: registration, then `users` users.
  * Returns its admin, who mints the token the load uses.
  */
-export async function seedCompanyForProfile(owner: Pool, users: number) { return seedCompany(owner, users); }
-
-async function seedCompany(owner: Pool, users: number): Promise<{ companyId: string; adminUserId: string }> {
+export async function seedCompany(owner: Pool, users: number): Promise<{ companyId: string; adminUserId: string }> {
   const log = new PostgresEventLog(owner);
   const companyId = randomUUID();
   const adminUserId = randomUUID();

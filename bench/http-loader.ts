@@ -1,6 +1,14 @@
 import { Agent, request } from 'node:http';
 
 /**
+ * Read-your-writes lag, as a client sees it: one client defines a role, then reads it back
+ * through the API (and so through RLS) until it is there, again and again.
+ */
+export type LagPlan = Readonly<{ mode: 'lag'; base: string; token: string; samples: number; giveUpMs: number }>;
+
+export type LagResult = Readonly<{ samples: number; notVisible: number; p50: number; p95: number; p99: number; max: number }>;
+
+/**
  * The load generator, run as its own process (`node dist/bench/http-loader.js '<json plan>'`) so
  * that the service's figures are not paid for by the loader's CPU on the same event loop. Each
  * client POSTs role definitions with fresh codes on its own keep-alive connection, back to back
@@ -33,19 +41,44 @@ export type LoadResult = Readonly<{
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-function post(agent: Agent, base: string, token: string, body: string): Promise<number> {
+function send(agent: Agent, base: string, token: string, method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const url = new URL('/v1/roles', base);
-    const req = request(
-      { agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
+    const url = new URL(path, base);
+    const headers: Record<string, string | number> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    const req = request({ agent, hostname: url.hostname, port: url.port, path: url.pathname, method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
     req.on('error', reject);
     req.end(body);
   });
+}
+
+const post = async (agent: Agent, base: string, token: string, body: string): Promise<number> =>
+  (await send(agent, base, token, 'POST', '/v1/roles', body)).status;
+
+export async function measureLag(plan: LagPlan): Promise<LagResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const run = Math.random().toString(36).slice(2, 8);
+  const lags: number[] = [];
+  let notVisible = 0;
+  for (let n = 0; n < plan.samples; n++) {
+    const created = await send(agent, plan.base, plan.token, 'POST', '/v1/roles', JSON.stringify({ code: `lag.${run}.${n}`, name: `Lag ${n}` }));
+    const answered = process.hrtime.bigint();
+    const { id } = JSON.parse(created.text) as { id: string };
+    let visible = false;
+    while (!visible && Number(process.hrtime.bigint() - answered) / 1e6 < plan.giveUpMs) {
+      visible = (await send(agent, plan.base, plan.token, 'GET', `/v1/roles/${id}`)).status === 200;
+    }
+    if (visible) lags.push(Number(process.hrtime.bigint() - answered) / 1e6);
+    else notVisible += 1;
+  }
+  agent.destroy();
+  lags.sort((a, b) => a - b);
+  return { samples: plan.samples, notVisible, p50: percentile(lags, 50), p95: percentile(lags, 95), p99: percentile(lags, 99), max: lags[lags.length - 1] ?? 0 };
 }
 
 export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
@@ -105,7 +138,8 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
 }
 
 if (require.main === module) {
-  runLoad(JSON.parse(process.argv[2]!) as LoadPlan).then(
+  const plan = JSON.parse(process.argv[2]!) as LoadPlan | LagPlan;
+  ('mode' in plan ? measureLag(plan) : runLoad(plan)).then(
     (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
     (error: unknown) => {
       console.error(error);

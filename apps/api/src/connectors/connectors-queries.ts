@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asUser, type Trx } from '../../../../libs/infra/src/database/database';
+import { type Db, readAsUser } from '../../../../libs/infra/src/database/database';
 import { CONNECTOR_ENTITY } from '../../../../libs/infra/src/projections/connector-projection';
 import { ApiRuntime } from '../api-runtime';
 import type { RequestUser } from '../http/request-user';
@@ -32,22 +32,20 @@ export class ConnectorsQueries {
   /** Ordered by id: stable, and the cursor is the last id. */
   async list(user: RequestUser, limit: number, cursor: string | undefined): Promise<Page<ConnectorDto>> {
     const after = decodeCursor(cursor, 1);
-    const rows = await asUser(this.runtime.db, user.claims, (trx) => {
-      let query = selectConnectors(trx).orderBy('c.id').limit(limit + 1);
-      if (after) query = query.where('c.id', '>', after[0]!);
-      return query.execute();
-    });
+    let query = selectConnectors(this.runtime.db).orderBy('c.id').limit(limit + 1);
+    if (after) query = query.where('c.id', '>', after[0]!);
+    const rows = await readAsUser(this.runtime.pool, user.claims, query);
     return toPage(rows, limit, toConnector, (row) => [row.id]);
   }
 
   async get(user: RequestUser, id: string): Promise<ConnectorDto | undefined> {
-    const row = await asUser(this.runtime.db, user.claims, (trx) => selectConnectors(trx).where('c.id', '=', id).executeTakeFirst());
+    const [row] = await readAsUser(this.runtime.pool, user.claims, selectConnectors(this.runtime.db).where('c.id', '=', id));
     return row === undefined ? undefined : toConnector(row);
   }
 }
 
-function selectConnectors(trx: Trx) {
-  return trx
+function selectConnectors(db: Db) {
+  return db
     .selectFrom('integration_connectors as c')
     .leftJoin('entity_revisions as er', (join) =>
       join.onRef('er.entity_id', '=', 'c.id').on('er.entity_type', '=', CONNECTOR_ENTITY),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asUser } from '../../../../libs/infra/src/database/database';
+import { readAsUser } from '../../../../libs/infra/src/database/database';
 import { ApiRuntime } from '../api-runtime';
 import type { RequestUser } from '../http/request-user';
 import type { CredentialVersionDto } from './credential-dtos';
@@ -14,13 +14,14 @@ export class CredentialsQueries {
   constructor(private readonly runtime: ApiRuntime) {}
 
   async versions(user: RequestUser, connectorId: string): Promise<CredentialVersionDto[]> {
-    const rows = await asUser(this.runtime.db, user.claims, (trx) =>
-      trx
+    const rows = await readAsUser(
+      this.runtime.pool,
+      user.claims,
+      this.runtime.db
         .selectFrom('connector_credentials')
         .select(['version', 'checksum', 'rotated_at', 'rotated_by'])
         .where('connector_id', '=', connectorId)
-        .orderBy('version', 'desc')
-        .execute(),
+        .orderBy('version', 'desc'),
     );
     return rows.map((row) => ({ version: row.version, checksum: row.checksum, rotatedAt: row.rotated_at.toISOString(), rotatedBy: row.rotated_by }));
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import { asUser, type Trx } from '../../../../libs/infra/src/database/database';
+import { type Db, readAsUser } from '../../../../libs/infra/src/database/database';
 import { ApiRuntime } from '../api-runtime';
 import { badRequest } from '../http/problem';
 import type { RequestUser } from '../http/request-user';
@@ -50,29 +50,27 @@ export class PermissionRequestsQueries {
   async list(user: RequestUser, filters: RequestFilters, limit: number, cursor: string | undefined): Promise<Page<PermissionRequestDto>> {
     const after = decodeCursor(cursor, 2);
     if (after && (!INSTANT.test(after[0]!) || Number.isNaN(Date.parse(after[0]!)))) throw invalidCursor();
-    const rows = await asUser(this.runtime.db, user.claims, (trx) => {
-      let query = selectRequests(trx).orderBy('pr.created_at', 'desc').orderBy('pr.id', 'desc').limit(limit + 1);
-      if (filters.status !== undefined) query = query.where('pr.status', '=', filters.status);
-      if (filters.targetUserId !== undefined) query = query.where('pr.target_user_id', '=', filters.targetUserId);
-      if (filters.requesterId !== undefined) query = query.where('pr.requester_id', '=', filters.requesterId);
-      if (after) {
-        query = query.where((eb) =>
-          eb(eb.refTuple('pr.created_at', 'pr.id'), '<', eb.tuple(sql<Date>`${after[0]!}::timestamptz`, sql<string>`${after[1]!}::uuid`)),
-        );
-      }
-      return query.execute();
-    });
+    let query = selectRequests(this.runtime.db).orderBy('pr.created_at', 'desc').orderBy('pr.id', 'desc').limit(limit + 1);
+    if (filters.status !== undefined) query = query.where('pr.status', '=', filters.status);
+    if (filters.targetUserId !== undefined) query = query.where('pr.target_user_id', '=', filters.targetUserId);
+    if (filters.requesterId !== undefined) query = query.where('pr.requester_id', '=', filters.requesterId);
+    if (after) {
+      query = query.where((eb) =>
+        eb(eb.refTuple('pr.created_at', 'pr.id'), '<', eb.tuple(sql<Date>`${after[0]!}::timestamptz`, sql<string>`${after[1]!}::uuid`)),
+      );
+    }
+    const rows = await readAsUser(this.runtime.pool, user.claims, query);
     return toPage(rows, limit, toRequest, (row) => [row.created_at_key, row.id]);
   }
 
   async get(user: RequestUser, id: string): Promise<PermissionRequestDto | undefined> {
-    const row = await asUser(this.runtime.db, user.claims, (trx) => selectRequests(trx).where('pr.id', '=', id).executeTakeFirst());
+    const [row] = await readAsUser(this.runtime.pool, user.claims, selectRequests(this.runtime.db).where('pr.id', '=', id));
     return row === undefined ? undefined : toRequest(row);
   }
 }
 
-function selectRequests(trx: Trx) {
-  return trx
+function selectRequests(db: Db) {
+  return db
     .selectFrom('permission_change_requests as pr')
     .leftJoin('permission_change_request_details as d', 'd.request_id', 'pr.id')
     .leftJoin('entity_revisions as er', (join) =>

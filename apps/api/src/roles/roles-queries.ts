@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asUser, type Trx } from '../../../../libs/infra/src/database/database';
+import { type Db, readAsUser } from '../../../../libs/infra/src/database/database';
 import { ApiRuntime } from '../api-runtime';
 import type { RequestUser } from '../http/request-user';
 import { decodeCursor, type Page, toPage } from '../pagination/page';
@@ -26,22 +26,20 @@ export class RolesQueries {
 
   async list(user: RequestUser, limit: number, cursor: string | undefined): Promise<Page<RoleDto>> {
     const after = decodeCursor(cursor, 2);
-    const rows = await asUser(this.runtime.db, user.claims, (trx) => {
-      let query = selectRoles(trx).orderBy('r.code').orderBy('r.id').limit(limit + 1);
-      if (after) query = query.where((eb) => eb(eb.refTuple('r.code', 'r.id'), '>', eb.tuple(after[0]!, after[1]!)));
-      return query.execute();
-    });
+    let query = selectRoles(this.runtime.db).orderBy('r.code').orderBy('r.id').limit(limit + 1);
+    if (after) query = query.where((eb) => eb(eb.refTuple('r.code', 'r.id'), '>', eb.tuple(after[0]!, after[1]!)));
+    const rows = await readAsUser(this.runtime.pool, user.claims, query);
     return toPage(rows, limit, toRole, (row) => [row.code, row.id]);
   }
 
   async get(user: RequestUser, id: string): Promise<RoleDto | undefined> {
-    const row = await asUser(this.runtime.db, user.claims, (trx) => selectRoles(trx).where('r.id', '=', id).executeTakeFirst());
+    const [row] = await readAsUser(this.runtime.pool, user.claims, selectRoles(this.runtime.db).where('r.id', '=', id));
     return row === undefined ? undefined : toRole(row);
   }
 }
 
-function selectRoles(trx: Trx) {
-  return trx
+function selectRoles(db: Db) {
+  return db
     .selectFrom('roles as r')
     .leftJoin('entity_revisions as er', (join) =>
       join.onRef('er.entity_id', '=', 'r.id').on('er.entity_type', '=', 'role'),

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asUser, type Trx } from '../../../../libs/infra/src/database/database';
+import { asUser, type Db, readAsUser, type Trx } from '../../../../libs/infra/src/database/database';
 import { ApiRuntime } from '../api-runtime';
 import type { RequestUser } from '../http/request-user';
 import { decodeCursor, type Page, toPage } from '../pagination/page';
@@ -22,16 +22,14 @@ export class UsersQueries {
 
   async list(user: RequestUser, limit: number, cursor: string | undefined): Promise<Page<UserDto>> {
     const after = decodeCursor(cursor, 2);
-    const rows = await asUser(this.runtime.db, user.claims, (trx) => {
-      let query = selectUsers(trx).orderBy('u.email').orderBy('u.id').limit(limit + 1);
-      if (after) query = query.where((eb) => eb(eb.refTuple('u.email', 'u.id'), '>', eb.tuple(after[0]!, after[1]!)));
-      return query.execute();
-    });
+    let query = selectUsers(this.runtime.db).orderBy('u.email').orderBy('u.id').limit(limit + 1);
+    if (after) query = query.where((eb) => eb(eb.refTuple('u.email', 'u.id'), '>', eb.tuple(after[0]!, after[1]!)));
+    const rows = await readAsUser(this.runtime.pool, user.claims, query);
     return toPage(rows, limit, toUser, (row) => [row.email, row.id]);
   }
 
   async get(user: RequestUser, id: string): Promise<UserDto | undefined> {
-    const row = await asUser(this.runtime.db, user.claims, (trx) => selectUsers(trx).where('u.id', '=', id).executeTakeFirst());
+    const [row] = await readAsUser(this.runtime.pool, user.claims, selectUsers(this.runtime.db).where('u.id', '=', id));
     return row === undefined ? undefined : toUser(row);
   }
 
@@ -62,6 +60,6 @@ export class UsersQueries {
   }
 }
 
-function selectUsers(trx: Trx) {
-  return trx.selectFrom('users as u').select(['u.id', 'u.company_id', 'u.email', 'u.display_name', 'u.created_at']);
+function selectUsers(db: Db | Trx) {
+  return db.selectFrom('users as u').select(['u.id', 'u.company_id', 'u.email', 'u.display_name', 'u.created_at']);
 }

@@ -1,6 +1,7 @@
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { type Compilable, type InferResult, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { Pool, type PoolClient, type PoolConfig, type QueryResult } from 'pg';
 import type { Database } from './schema';
+import { inline, literal } from './sql-literal';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -37,6 +38,21 @@ export async function asUser<T>(db: Db, claims: Claims, work: (trx: Trx) => Prom
     await sql`SELECT set_config('role', ${role}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`.execute(trx);
     return work(trx);
   });
+}
+
+/**
+ * One query as `authenticated` (or `anon`) under the caller's claims, in one round trip: the
+ * role and claims are set and the query runs as one simple query, which PostgreSQL executes as
+ * one implicit transaction, so the settings end with it, exactly as asUser's SET LOCAL do.
+ */
+export async function readAsUser<Q extends Compilable<unknown>>(pool: Pool, claims: Claims, query: Q): Promise<InferResult<Q>> {
+  const role = claims.role === 'authenticated' ? 'authenticated' : 'anon';
+  const compiled = query.compile();
+  const text =
+    `SELECT set_config('role', ${literal(role)}, true), set_config('request.jwt.claims', ${literal(JSON.stringify(claims))}, true);\n` +
+    inline(compiled.sql, compiled.parameters);
+  const results = (await pool.query(text)) as unknown as QueryResult[];
+  return results[1]!.rows as InferResult<Q>;
 }
 
 /** Runs `work` in a transaction as service_role: for the projector and admin jobs only. */
