@@ -147,6 +147,9 @@ export class PostgresEventLog implements EventLog {
     const ignore = (): void => undefined;
     listener.on('error', ignore);
     const wake = await wakeOnNotify(listener, 'event_log', options.signal);
+    // While committed events wait behind a transaction still open (often the reader's own
+    // write, e.g. the projector's batch), look again soon: 1 ms, then longer, up to 20 ms.
+    let behind = 0;
     try {
       while (!options.signal?.aborted) {
         wake.reset();
@@ -158,9 +161,11 @@ export class PostgresEventLog implements EventLog {
           position = event.position;
           if (options.signal?.aborted) return;
         }
+        if (batch.length > 0) behind = 0;
         if (batch.length === batchSize) continue;
         const pending = await this.eventsPendingAfter(position);
-        await wake.wait(pending ? 20 : this.pollIntervalMs);
+        behind = pending ? Math.min(behind === 0 ? 1 : behind * 2, 20) : 0;
+        await wake.wait(pending ? behind : this.pollIntervalMs);
       }
     } finally {
       await wake.stop();

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Db, Trx } from '../database/database';
 import { asService } from '../database/database';
 import type { Position } from '../event-log/position';
@@ -32,21 +32,27 @@ export async function openCheckpoint(db: Db, name: string): Promise<Checkpoint> 
   });
 }
 
+/** The statement that moves a checkpoint by compare-and-set (failing with VB409 if it moved) and notifies waiters. */
+export function checkpointMove(name: string, from: Position, to: Position, applied: number): [string, unknown[]] {
+  return [
+    'SELECT public.move_projection_checkpoint($1, $2, $3, $4, $5, $6)',
+    [name, from.commit.toString(), from.prepare.toString(), to.commit.toString(), to.prepare.toString(), applied],
+  ];
+}
+
 /** Compare-and-set inside the projection's own transaction: moves only from where we started. */
 export async function moveCheckpoint(trx: Trx, name: string, from: Position, to: Position, applied: number): Promise<void> {
-  const result = await trx
-    .updateTable('projection_checkpoints')
-    .set({
-      commit_position: to.commit,
-      prepare_position: to.prepare,
-      events_applied: sql`events_applied + ${applied}`,
-      updated_at: sql`now()`,
-    })
-    .where('name', '=', name)
-    .where('commit_position', '=', from.commit.toString())
-    .where('prepare_position', '=', from.prepare.toString())
-    .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) throw new CheckpointMoved(name);
+  const [text, params] = checkpointMove(name, from, to, applied);
+  try {
+    await trx.executeQuery(CompiledQuery.raw(text, params));
+  } catch (error) {
+    throw asCheckpointMoved(error, name);
+  }
+}
+
+/** A failed move (SQLSTATE VB409) as CheckpointMoved; anything else as it is. */
+export function asCheckpointMoved(error: unknown, name: string): unknown {
+  return (error as { code?: string }).code === 'VB409' ? new CheckpointMoved(name) : error;
 }
 
 export async function markHalted(db: Db, name: string, reason: string): Promise<void> {

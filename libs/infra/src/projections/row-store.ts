@@ -10,6 +10,12 @@ export type TableKeys = Readonly<Record<string, readonly string[]>>;
 
 type Entry = { row: Row | undefined };
 
+/** What a dry run asked for: per table, the keys got and the column values removed by. */
+type Wanted = { keys: Map<string, Map<string, Row>>; where: Map<string, Map<string, Set<unknown>>> };
+
+/** Runs several read statements in one round trip; one list of rows per statement. */
+export type RunMany = (statements: readonly [string, readonly unknown[]][]) => Promise<readonly (readonly Row[])[]>;
+
 /**
  * The rows a projection reads and writes, held in memory and written back in bulk: one
  * multi-row upsert and one delete per table, in foreign-key order, however many events touched
@@ -20,6 +26,10 @@ export class RowStore {
   private readonly tables = new Map<string, Map<string, Entry>>();
   /** Per table, the keys changed since the last flush: a flush costs what changed, not what is held. */
   private readonly changed = new Map<string, Set<string>>();
+  /** `table column=value` sets already loaded, so removeWhere need not read them again. */
+  private readonly loadedWhere = new Set<string>();
+  /** Set on a dry run: what the handlers would read, and nothing is read or written. */
+  private wanted: Wanted | undefined;
 
   constructor(
     private readonly run: RunQuery,
@@ -32,6 +42,12 @@ export class RowStore {
     const id = this.id(table, key);
     const held = this.table(table).get(id);
     if (held) return held.row;
+    if (this.wanted) {
+      let keys = this.wanted.keys.get(table);
+      if (!keys) this.wanted.keys.set(table, (keys = new Map()));
+      keys.set(id, key);
+      return undefined;
+    }
     if (this.complete) return undefined;
     const columns = this.keyColumns(table);
     const [row] = await this.run(`SELECT * FROM ${table} WHERE ${columns.map((c, i) => `${c} = $${i + 1}`).join(' AND ')}`, columns.map((c) => key[c]));
@@ -56,7 +72,15 @@ export class RowStore {
 
   /** Removes every row whose `column` equals `value` (what ON DELETE CASCADE does in SQL). */
   async removeWhere(table: string, column: string, value: unknown): Promise<void> {
-    if (!this.complete) {
+    if (this.wanted) {
+      let columns = this.wanted.where.get(table);
+      if (!columns) this.wanted.where.set(table, (columns = new Map()));
+      let values = columns.get(column);
+      if (!values) columns.set(column, (values = new Set()));
+      values.add(value);
+      return;
+    }
+    if (!this.complete && !this.loadedWhere.has(whereId(table, column, value))) {
       for (const row of await this.run(`SELECT * FROM ${table} WHERE ${column} = $1`, [value])) {
         const id = this.id(table, row);
         if (!this.table(table).has(id)) this.table(table).set(id, { row });
@@ -67,6 +91,66 @@ export class RowStore {
       const held = entry.row?.[column];
       if ((typeof held === 'string' ? held.toLowerCase() : held) === wanted) this.set(table, id, undefined);
     }
+  }
+
+  /**
+   * Loads in one round trip the rows `apply` is going to read: it runs `apply` once against this
+   * store in a dry mode (reads answer "absent" and are noted, writes are forgotten), then reads
+   * every noted row at once. The real run after it finds them held; whatever its different
+   * answers make it ask besides is still read on demand. Live batches only: a replay reads nothing.
+   */
+  async preload(apply: (rows: RowStore) => Promise<void>, runMany: RunMany): Promise<void> {
+    if (this.complete) return;
+    const wanted: Wanted = { keys: new Map(), where: new Map() };
+    const held = new Map([...this.tables].map(([table, entries]) => [table, new Map(entries)]));
+    const changed = new Map([...this.changed].map(([table, ids]) => [table, new Set(ids)]));
+    this.wanted = wanted;
+    try {
+      await apply(this);
+    } finally {
+      this.wanted = undefined;
+      this.tables.clear();
+      for (const [table, entries] of held) this.tables.set(table, entries);
+      this.changed.clear();
+      for (const [table, ids] of changed) this.changed.set(table, ids);
+    }
+    const statements: [string, unknown[]][] = [];
+    const lookups: { table: string; ids?: Map<string, Row>; where?: [string, unknown[]] }[] = [];
+    for (const [table, keys] of wanted.keys) {
+      const missing = new Map([...keys].filter(([id]) => !this.table(table).has(id)));
+      if (missing.size === 0) continue;
+      const selects = this.selects(table, [...missing.values()]);
+      statements.push(...selects);
+      lookups.push(...selects.map(() => ({ table, ids: missing })));
+    }
+    for (const [table, columns] of wanted.where) {
+      for (const [column, values] of columns) {
+        const params = [...values];
+        statements.push([`SELECT * FROM ${table} WHERE ${column} IN (${params.map((_, i) => `$${i + 1}`).join(', ')})`, params]);
+        lookups.push({ table, where: [column, [...values]] });
+      }
+    }
+    if (statements.length === 0) return;
+    const results = await runMany(statements);
+    results.forEach((rows, i) => {
+      const lookup = lookups[i]!;
+      for (const row of rows) {
+        const id = this.id(lookup.table, row);
+        if (!this.table(lookup.table).has(id)) this.table(lookup.table).set(id, { row });
+      }
+      // Asked for and not there: absent, as a read now would say.
+      for (const id of lookup.ids?.keys() ?? []) if (!this.table(lookup.table).has(id)) this.table(lookup.table).set(id, { row: undefined });
+      if (lookup.where) for (const value of lookup.where[1]) this.loadedWhere.add(whereId(lookup.table, lookup.where[0], value));
+    });
+  }
+
+  private selects(table: string, keys: readonly Row[]): [string, unknown[]][] {
+    const columns = this.keyColumns(table);
+    return chunks(keys, Math.floor(MAX_PARAMETERS / columns.length)).map((chunk) => {
+      const params: unknown[] = [];
+      const tuples = chunk.map((key) => `(${columns.map((c) => `$${params.push(key[c])}`).join(', ')})`);
+      return [`SELECT * FROM ${table} WHERE (${columns.join(', ')}) IN (${tuples.join(', ')})`, params];
+    });
   }
 
   /** Writes what changed since the last flush: deletions children first, then upserts parents first. */
@@ -96,6 +180,7 @@ export class RowStore {
 
   /** For projections that write their own SQL: runs at once, not at the flush. */
   execute(text: string, params: readonly unknown[] = []): Promise<readonly Row[]> {
+    if (this.wanted) return Promise.resolve([]);
     return this.run(text, params);
   }
 
@@ -159,6 +244,9 @@ export class RowStore {
 }
 
 const MAX_PARAMETERS = 60_000;
+
+const whereId = (table: string, column: string, value: unknown): string =>
+  `${table} ${column}=${typeof value === 'string' ? value.toLowerCase() : String(value)}`;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
