@@ -122,6 +122,16 @@ export function eventLogContract(adapter: string, harness: EventLogHarness): voi
         await log.append(aStream(), batch, { expected: 'no_stream' });
         await expect(log.append(aStream(), batch, { expected: 'no_stream' })).rejects.toBeInstanceOf(DuplicateEventIds);
       });
+
+      it('an id used elsewhere is refused at an exact revision too, even mixed with new ones, and nothing is written', async () => {
+        const used = events(1);
+        await log.append(aStream(), used, { expected: 'no_stream' });
+        const stream = aStream();
+        await log.append(stream, [anEvent()], { expected: 'no_stream' });
+        await expect(log.append(stream, [anEvent(), ...used], { expected: 0n })).rejects.toBeInstanceOf(DuplicateEventIds);
+        expect(await log.readStream(stream)).toHaveLength(1);
+        expect((await log.append(stream, [anEvent()], { expected: 0n })).nextRevision).toBe(1n);
+      });
     });
 
     describe('reading', () => {

@@ -51,7 +51,11 @@ export class PostgresEventLog implements EventLog {
         const actual = pgError.detail === 'no_stream' ? 'no_stream' : BigInt(pgError.detail ?? '-1');
         throw new WrongExpectedVersion(stream, options.expected, actual);
       }
-      if (pgError.code === 'VB422') throw new DuplicateEventIds(stream);
+      // VB422: found before appending; 23505 on the event id: an id used elsewhere, which the
+      // append does not look for when the expected revision holds (the unique index catches it).
+      if (pgError.code === 'VB422' || (pgError.code === '23505' && (error as { constraint?: string }).constraint === 'events_event_id_key')) {
+        throw new DuplicateEventIds(stream);
+      }
       throw error;
     }
   }
