@@ -4,6 +4,7 @@ import type { EventLog } from '../libs/infra/src/event-log/event-log';
 import { comparePositions } from '../libs/infra/src/event-log/position';
 import { readCheckpoint } from '../libs/infra/src/projections/checkpoints';
 import { startProjector } from '../libs/infra/src/projections/projector';
+import { PROJECTION_TABLES, quoteIdent } from '../libs/infra/src/read-models/read-tables';
 
 export type CatchUpFigures = Readonly<{ events: number; seconds: number; eventsPerSec: number }>;
 
@@ -15,6 +16,9 @@ export async function measureCatchUp(owner: Pool, log: EventLog): Promise<CatchU
   const head = await log.headPosition();
   const { rows } = await owner.query<{ n: string }>('SELECT count(*)::text AS n FROM event_log.events');
   const db = createDb(owner);
+  // From nothing, as after an outage: empty read tables and no checkpoints.
+  const tables = Object.values(PROJECTION_TABLES).flat().map((t) => `public.${quoteIdent(t)}`);
+  await owner.query(`TRUNCATE ${tables.join(', ')}; DELETE FROM public.projection_checkpoints`);
   await owner.query('CHECKPOINT').catch(() => undefined);
   const started = process.hrtime.bigint();
   const projector = startProjector({ ownerPool: owner, log });

@@ -4,7 +4,15 @@ import { Agent, request } from 'node:http';
  * Read-your-writes lag, as a client sees it: one client defines a role, then reads it back
  * through the API (and so through RLS) until it is there, again and again.
  */
-export type LagPlan = Readonly<{ mode: 'lag'; base: string; token: string; samples: number; giveUpMs: number }>;
+export type LagPlan = Readonly<{
+  mode: 'lag';
+  base: string;
+  token: string;
+  samples: number;
+  giveUpMs: number;
+  /** Read back with the answer's position as X-Min-Position (the API waits for it), else poll. */
+  minPosition: boolean;
+}>;
 
 export type LagResult = Readonly<{ samples: number; notVisible: number; p50: number; p95: number; p99: number; max: number }>;
 
@@ -41,10 +49,10 @@ export type LoadResult = Readonly<{
 const percentile = (sorted: readonly number[], p: number): number =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-function send(agent: Agent, base: string, token: string, method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; text: string }> {
+function send(agent: Agent, base: string, token: string, method: 'GET' | 'POST', path: string, body?: string, extra: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const url = new URL(path, base);
-    const headers: Record<string, string | number> = { authorization: `Bearer ${token}` };
+    const headers: Record<string, string | number> = { authorization: `Bearer ${token}`, ...extra };
     if (body !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     const req = request({ agent, hostname: url.hostname, port: url.port, path: url.pathname, method, headers }, (res) => {
       let text = '';
@@ -68,8 +76,12 @@ export async function measureLag(plan: LagPlan): Promise<LagResult> {
   for (let n = 0; n < plan.samples; n++) {
     const created = await send(agent, plan.base, plan.token, 'POST', '/v1/roles', JSON.stringify({ code: `lag.${run}.${n}`, name: `Lag ${n}` }));
     const answered = process.hrtime.bigint();
-    const { id } = JSON.parse(created.text) as { id: string };
+    const { id, position } = JSON.parse(created.text) as { id: string; position: string };
     let visible = false;
+    if (plan.minPosition) {
+      // One request: the API answers once the projector has applied the position (or 503 after its wait).
+      visible = (await send(agent, plan.base, plan.token, 'GET', `/v1/roles/${id}`, undefined, { 'x-min-position': position })).status === 200;
+    }
     while (!visible && Number(process.hrtime.bigint() - answered) / 1e6 < plan.giveUpMs) {
       visible = (await send(agent, plan.base, plan.token, 'GET', `/v1/roles/${id}`)).status === 200;
     }

@@ -1,13 +1,10 @@
-import { Injectable } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { comparePositions, type Position } from '../../../../libs/infra/src/event-log/position';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { Position } from '../../../../libs/infra/src/event-log/position';
+import { type CheckpointWatch, watchCheckpoint } from '../../../../libs/infra/src/projections/checkpoint-watch';
 import { ApiRuntime } from '../api-runtime';
 import { ProblemError } from '../http/problem';
 
 export const COMPANY_PROJECTION = 'company';
-const POLL_MS = 25;
-
-type CheckpointRow = { commit_position: string; prepare_position: string; status: string };
 
 function behind(detail: string): ProblemError {
   return new ProblemError({ status: 503, code: 'projection_behind', detail, headers: { 'Retry-After': '1' } });
@@ -15,27 +12,20 @@ function behind(detail: string): ProblemError {
 
 /** Read-your-writes on demand: hold a query until the projector has applied a given position. */
 @Injectable()
-export class ProjectionWaiter {
+export class ProjectionWaiter implements OnModuleDestroy {
+  private watch: CheckpointWatch | undefined;
+
   constructor(private readonly runtime: ApiRuntime) {}
 
   async waitFor(position: Position): Promise<void> {
-    const deadline = Date.now() + this.runtime.config.minPositionWaitMs;
-    for (;;) {
-      const { rows } = await this.runtime.pool.query<CheckpointRow>(
-        'SELECT commit_position, prepare_position, status FROM public.projection_checkpoints WHERE name = $1',
-        [COMPANY_PROJECTION],
-      );
-      const row = rows[0];
-      if (row !== undefined) {
-        const checkpoint = { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) };
-        if (comparePositions(checkpoint, position) >= 0) return;
-        // A halted projection will not catch up by itself; waiting would only delay the answer.
-        if (row.status === 'halted') throw behind('The read model is halted and has not reached the requested position');
-      }
-      if (Date.now() + POLL_MS > deadline) {
-        throw behind('The read model has not reached the requested position yet; retry shortly');
-      }
-      await sleep(POLL_MS);
-    }
+    this.watch ??= watchCheckpoint(this.runtime.pool, COMPANY_PROJECTION);
+    const outcome = await this.watch.reached(position, this.runtime.config.minPositionWaitMs);
+    if (outcome === 'halted') throw behind('The read model is halted and has not reached the requested position');
+    if (outcome === 'timeout') throw behind('The read model has not reached the requested position yet; retry shortly');
+  }
+
+  /** Before the runtime ends the pool, which would wait for the listening connection. */
+  async onModuleDestroy(): Promise<void> {
+    await this.watch?.stop();
   }
 }

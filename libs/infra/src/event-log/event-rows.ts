@@ -21,6 +21,25 @@ export const COLUMNS = `e.global_position, e.stream_id, e.stream_revision, e.eve
 /** Only below this transaction id can no more events appear; readers never look past it. */
 export const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
 
+/**
+ * A subscription's read ($1/$2: the position after which, $3: how many): the next events below
+ * the horizon, in log order, and `pending`: whether committed events wait above it. Rows are
+ * ordered by the log's index, so neither part scans more than the rows it returns: `pending`
+ * looks only at the log's last row (if any committed event waits above the horizon, the last
+ * one does). An EXISTS over the whole range would read the table from the start.
+ */
+export const SUBSCRIPTION_READ = `SELECT b.*, p.pending FROM
+  (SELECT EXISTS (
+     SELECT 1 FROM (SELECT transaction_id, global_position FROM event_log.events
+                     ORDER BY transaction_id DESC, global_position DESC LIMIT 1) last
+      WHERE (last.transaction_id, last.global_position) > ($1::text::xid8, $2::bigint)
+        AND last.transaction_id >= ${HORIZON}) AS pending) p
+  LEFT JOIN LATERAL (
+    SELECT ${COLUMNS}, e.transaction_id AS xid FROM event_log.events e
+     WHERE (e.transaction_id, e.global_position) > ($1::text::xid8, $2::bigint) AND e.transaction_id < ${HORIZON}
+     ORDER BY e.transaction_id, e.global_position LIMIT $3) b ON true
+ ORDER BY b.xid, b.global_position`;
+
 export function toRecorded(row: EventRow): RecordedEvent {
   return {
     eventId: row.event_id,

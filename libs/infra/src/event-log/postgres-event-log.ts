@@ -11,7 +11,7 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
 } from './event-log';
-import { COLUMNS, type EventRow, HORIZON, toRecorded } from './event-rows';
+import { COLUMNS, type EventRow, HORIZON, SUBSCRIPTION_READ, toRecorded } from './event-rows';
 import { START, type Position } from './position';
 import { wakeOnNotify } from './wake-on-notify';
 
@@ -130,17 +130,20 @@ export class PostgresEventLog implements EventLog {
   }
 
   /**
-   * True when committed events exist after `position` that the last read did not return: they
-   * wait behind a transaction still open (a gap), or it closed since that read (a rollback
-   * sends no NOTIFY). Either way the subscriber looks again soon instead of sleeping.
+   * The subscription's read: the next events below the horizon and, in the same snapshot,
+   * whether committed events after `after` wait above it. They wait behind a transaction still
+   * open (a gap; often the reader's own write, e.g. the projector's batch), or one that closed
+   * since (a rollback sends no NOTIFY). Either way the subscriber looks again soon instead of
+   * sleeping. One round trip per wake-up instead of two.
    */
-  private async eventsPendingAfter(position: Position): Promise<boolean> {
-    const { rows } = await this.pool.query<{ pending: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM event_log.events
-        WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)) AS pending`,
-      [position.commit.toString(), position.prepare.toString()],
-    );
-    return rows[0]!.pending;
+  private async readBatch(after: Position, limit: number): Promise<{ events: RecordedEvent[]; pending: boolean }> {
+    const { rows } = await this.pool.query<EventRow & { pending: boolean; xid: string | null }>(SUBSCRIPTION_READ, [
+      after.commit.toString(),
+      after.prepare.toString(),
+      limit,
+    ]);
+    const pending = rows[0]?.pending ?? false;
+    return { events: rows.filter((row) => row.xid !== null).map(toRecorded), pending };
   }
 
   async *subscribeAll(options: SubscribeOptions = {}): AsyncIterable<RecordedEvent> {
@@ -151,13 +154,13 @@ export class PostgresEventLog implements EventLog {
     const ignore = (): void => undefined;
     listener.on('error', ignore);
     const wake = await wakeOnNotify(listener, 'event_log', options.signal);
-    // While committed events wait behind a transaction still open (often the reader's own
-    // write, e.g. the projector's batch), look again soon: 1 ms, then longer, up to 20 ms.
+    // While committed events wait behind a transaction still open, look again soon: 1 ms,
+    // then longer, up to 20 ms.
     let behind = 0;
     try {
       while (!options.signal?.aborted) {
         wake.reset();
-        const batch = await this.readAll({ after: position, limit: batchSize });
+        const { events: batch, pending } = await this.readBatch(position, batchSize);
         // Never end a batch inside a transaction: one append's events arrive together.
         if (batch.length === batchSize) batch.push(...(await this.restOfTransaction(batch[batch.length - 1]!.position)));
         for (const event of batch) {
@@ -167,7 +170,6 @@ export class PostgresEventLog implements EventLog {
         }
         if (batch.length > 0) behind = 0;
         if (batch.length === batchSize) continue;
-        const pending = await this.eventsPendingAfter(position);
         behind = pending ? Math.min(behind === 0 ? 1 : behind * 2, 20) : 0;
         await wake.wait(pending ? behind : this.pollIntervalMs);
       }
