@@ -162,14 +162,16 @@ export class PostgresEventLog implements EventLog {
         wake.reset();
         const { events: batch, pending } = await this.readBatch(position, batchSize);
         // Never end a batch inside a transaction: one append's events arrive together.
-        if (batch.length === batchSize) batch.push(...(await this.restOfTransaction(batch[batch.length - 1]!.position)));
+        // A full batch: more may follow below the horizon, so read on without waiting.
+        const full = batch.length === batchSize;
+        if (full) batch.push(...(await this.restOfTransaction(batch[batch.length - 1]!.position)));
         for (const event of batch) {
           yield event;
           position = event.position;
           if (options.signal?.aborted) return;
         }
         if (batch.length > 0) behind = 0;
-        if (batch.length === batchSize) continue;
+        if (full) continue;
         behind = pending ? Math.min(behind === 0 ? 1 : behind * 2, 20) : 0;
         await wake.wait(pending ? behind : this.pollIntervalMs);
       }
