@@ -6,6 +6,13 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // The libraries by name, as package.json "imports" maps them for the built code (dist):
+  // here they resolve to the TypeScript sources.
+  moduleNameMapper: {
+    '^#domain$': '<rootDir>/libs/domain/src',
+    '^#domain/(.*)$': '<rootDir>/libs/domain/src/$1',
+    '^#infra/(.*)$': '<rootDir>/libs/infra/src/$1',
+  },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import type { Pool } from 'pg';
-import type { EventLog } from '../libs/infra/src/event-log/event-log';
+import type { EventLog } from '#infra/event-log/event-log';
 import { appendSteps } from './append-workload';
 import { benchEvents } from './bench-payload';
 import { timed } from './bench-server';

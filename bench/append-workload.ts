@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventLog, ExpectedRevision } from '../libs/infra/src/event-log/event-log';
+import type { EventLog, ExpectedRevision } from '#infra/event-log/event-log';
 import { benchEvents } from './bench-payload';
 import type { BenchSettings } from './bench-settings';
 import type { Step } from './measure';

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedDatabase } from '../libs/infra/src/database/embedded-database';
-import { apiUrlFor, migrate } from '../libs/infra/src/database/migrate';
+import { startEmbeddedDatabase } from '#infra/database/embedded-database';
+import { apiUrlFor, migrate } from '#infra/database/migrate';
 
 export type BenchDatabase = Readonly<{
   ownerUrl: string;

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { toEnvelopes } from '../libs/infra/src/event-log/envelope';
-import type { EventMetadata, EventToAppend } from '../libs/infra/src/event-log/event-log';
+import { toEnvelopes } from '#infra/event-log/envelope';
+import type { EventMetadata, EventToAppend } from '#infra/event-log/event-log';
 
 /** A realistic small event body: what a command handler typically records. */
 function eventData(companyId: string, n: number): Record<string, unknown> {

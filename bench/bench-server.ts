@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { createPool } from '../libs/infra/src/database/database';
+import { createPool } from '#infra/database/database';
 import type { BenchDatabase } from './bench-database';
 import type { BenchSettings } from './bench-settings';
 import { measure, type Measurement, type Step } from './measure';

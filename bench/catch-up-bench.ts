@@ -1,10 +1,10 @@
 import type { Pool } from 'pg';
-import { createDb } from '../libs/infra/src/database/database';
-import type { EventLog } from '../libs/infra/src/event-log/event-log';
-import { comparePositions } from '../libs/infra/src/event-log/position';
-import { readCheckpoint } from '../libs/infra/src/projections/checkpoints';
-import { startProjector } from '../libs/infra/src/projections/projector';
-import { PROJECTION_TABLES, quoteIdent } from '../libs/infra/src/read-models/read-tables';
+import { createDb } from '#infra/database/database';
+import type { EventLog } from '#infra/event-log/event-log';
+import { comparePositions } from '#infra/event-log/position';
+import { readCheckpoint } from '#infra/projections/checkpoints';
+import { startProjector } from '#infra/projections/projector';
+import { PROJECTION_TABLES, quoteIdent } from '#infra/read-models/read-tables';
 
 export type CatchUpFigures = Readonly<{ events: number; seconds: number; eventsPerSec: number }>;
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { type CompanyCommand, type CompanyEvent, companyDecider, companyStreamName, type CompanyState } from '../libs/domain/src';
-import { mintToken } from '../libs/infra/src/auth/tokens';
-import { newCommandContext, toEnvelopes } from '../libs/infra/src/event-log/envelope';
-import { PostgresEventLog } from '../libs/infra/src/event-log/postgres-event-log';
+import { type CompanyCommand, type CompanyEvent, companyDecider, companyStreamName, type CompanyState } from '#domain';
+import { mintToken } from '#infra/auth/tokens';
+import { newCommandContext, toEnvelopes } from '#infra/event-log/envelope';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { apiEnvironment, load, startApi } from './api-server';
 import type { BenchDatabase } from './bench-database';
 import type { LoadResult } from './http-loader';

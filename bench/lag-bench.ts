@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { mintToken } from '../libs/infra/src/auth/tokens';
+import { mintToken } from '#infra/auth/tokens';
 import { apiEnvironment, load, startApi, startProjectorProcess } from './api-server';
 import type { BenchDatabase } from './bench-database';
 import { seedCompany } from './command-bench';

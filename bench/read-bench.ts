@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { literal } from '../libs/infra/src/database/sql-literal';
+import { literal } from '#infra/database/sql-literal';
 import type { BenchDatabase } from './bench-database';
 
 export type ReadFigures = Readonly<{ companies: number; rolesPerCompany: number; ownerMs: number; authenticatedMs: number; ratio: number; queries: number }>;

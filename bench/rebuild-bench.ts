@@ -1,10 +1,10 @@
 import type { Pool } from 'pg';
-import type { EventLog } from '../libs/infra/src/event-log/event-log';
-import { START } from '../libs/infra/src/event-log/position';
-import { ALL_PROJECTIONS } from '../libs/infra/src/projections/projector';
-import { PROJECTION_TABLES, quoteIdent } from '../libs/infra/src/read-models/read-tables';
-import { replayInto } from '../libs/infra/src/read-models/replay';
-import { createScratchSchema, dropScratchSchema } from '../libs/infra/src/read-models/scratch-schema';
+import type { EventLog } from '#infra/event-log/event-log';
+import { START } from '#infra/event-log/position';
+import { ALL_PROJECTIONS } from '#infra/projections/projector';
+import { PROJECTION_TABLES, quoteIdent } from '#infra/read-models/read-tables';
+import { replayInto } from '#infra/read-models/replay';
+import { createScratchSchema, dropScratchSchema } from '#infra/read-models/scratch-schema';
 
 export type RebuildFigures = Readonly<{ events: number; rows: number; replaySeconds: number; eventsPerSec: number; rawRowsPerSec: number }>;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type CompanyCommand, type CompanyEvent, companyDecider, companyStreamName } from '../libs/domain/src';
-import { newCommandContext, toEnvelopes } from '../libs/infra/src/event-log/envelope';
-import type { EventLog } from '../libs/infra/src/event-log/event-log';
+import { type CompanyCommand, type CompanyEvent, companyDecider, companyStreamName } from '#domain';
+import { newCommandContext, toEnvelopes } from '#infra/event-log/envelope';
+import type { EventLog } from '#infra/event-log/event-log';
 
 const service = { kind: 'service', service: 'bench' } as const;
 

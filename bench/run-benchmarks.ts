@@ -1,4 +1,4 @@
-import { PostgresEventLog } from '../libs/infra/src/event-log/postgres-event-log';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { measureAppendRounds } from './append-bench';
 import { openBenchDatabase } from './bench-database';
 import { openPools, rate, serverInfo } from './bench-server';

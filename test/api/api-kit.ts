@@ -12,15 +12,15 @@ import {
   fold,
   type GrantRole,
   type RegisterCompany,
-} from '../../libs/domain/src';
-import { mintServiceToken, mintToken } from '../../libs/infra/src/auth/tokens';
+} from '#domain';
+import { mintServiceToken, mintToken } from '#infra/auth/tokens';
 import type { Logger } from 'pino';
-import { companies } from '../../libs/infra/src/commands/aggregates';
+import { companies } from '#infra/commands/aggregates';
 import { runCommand } from '../support/run-command';
-import { type AppConfig, loadConfig } from '../../libs/infra/src/config/config';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { upcast } from '../../libs/infra/src/event-log/upcasters';
-import { type Projector, startProjector } from '../../libs/infra/src/projections/projector';
+import { type AppConfig, loadConfig } from '#infra/config/config';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { upcast } from '#infra/event-log/upcasters';
+import { type Projector, startProjector } from '#infra/projections/projector';
 import { waitForProjection } from '../support/projection-wait';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { TEST_JWT_SECRET } from '../support/test-settings';

@@ -1,6 +1,6 @@
-import { AUDITOR_ROLE_CODE, companyStreamName } from '../../libs/domain/src';
-import { eventHash } from '../../libs/infra/src/event-log/hash-chain';
-import { comparePositions, parsePosition } from '../../libs/infra/src/event-log/position';
+import { AUDITOR_ROLE_CODE, companyStreamName } from '#domain';
+import { eventHash } from '#infra/event-log/hash-chain';
+import { comparePositions, parsePosition } from '#infra/event-log/position';
 import { type ApiWorld, call, type Company, CONNECTORS, type Member, mysqlConnector, startWorld } from '../api/api-kit';
 import { exportAudit } from './export-kit';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { exportEventPages, type ExportScope } from '../../libs/infra/src/audit/export-events';
-import { newCommandContext, toEnvelopes } from '../../libs/infra/src/event-log/envelope';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
+import { exportEventPages, type ExportScope } from '#infra/audit/export-events';
+import { newCommandContext, toEnvelopes } from '#infra/event-log/envelope';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;

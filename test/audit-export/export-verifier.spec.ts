@@ -1,5 +1,5 @@
-import { ExportVerifier, parseExportLine } from '../../libs/infra/src/audit/verify-export';
-import { eventHash } from '../../libs/infra/src/event-log/hash-chain';
+import { ExportVerifier, parseExportLine } from '#infra/audit/verify-export';
+import { eventHash } from '#infra/event-log/hash-chain';
 
 type Line = { stream: string; revision: string; position: string; type: string; data: unknown; metadata: Record<string, unknown>; createdAt: string };
 

@@ -1,4 +1,4 @@
-import { eventHash } from '../../libs/infra/src/event-log/hash-chain';
+import { eventHash } from '#infra/event-log/hash-chain';
 import { type ApiWorld, call, type Company, CONNECTORS, mysqlConnector, startWorld } from '../api/api-kit';
 import { exportAudit, verifyExport, verifyExportJson, writeExport } from './export-kit';
 

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { type CompanyEvent, type CompanyState, companyDecider, fold, isDomainError, type RegisteredCompany } from '../../libs/domain/src';
-import { intentsArb, iso, start } from '../../libs/domain/src/company/request-generators';
-import { companies } from '../../libs/infra/src/commands/aggregates';
-import { CommandPipeline } from '../../libs/infra/src/commands/command-pipeline';
-import { SnapshotStore } from '../../libs/infra/src/commands/snapshot-store';
-import { newCommandContext, toEnvelopes } from '../../libs/infra/src/event-log/envelope';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { upcast } from '../../libs/infra/src/event-log/upcasters';
+import { type CompanyEvent, type CompanyState, companyDecider, fold, isDomainError, type RegisteredCompany } from '#domain';
+import { intentsArb, iso, start } from '../../libs/domain/test/company/request-generators';
+import { companies } from '#infra/commands/aggregates';
+import { CommandPipeline } from '#infra/commands/command-pipeline';
+import { SnapshotStore } from '#infra/commands/snapshot-store';
+import { newCommandContext, toEnvelopes } from '#infra/event-log/envelope';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { upcast } from '#infra/event-log/upcasters';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;

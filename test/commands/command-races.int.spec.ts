@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type CompanyCommand, companyStreamName, type CompanyState } from '../../libs/domain/src';
-import { companies } from '../../libs/infra/src/commands/aggregates';
-import { CommandPipeline } from '../../libs/infra/src/commands/command-pipeline';
-import { SnapshotStore } from '../../libs/infra/src/commands/snapshot-store';
-import { type CommandContext, newCommandContext } from '../../libs/infra/src/event-log/envelope';
-import { type EventLog, WrongExpectedVersion } from '../../libs/infra/src/event-log/event-log';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
+import { type CompanyCommand, companyStreamName, type CompanyState } from '#domain';
+import { companies } from '#infra/commands/aggregates';
+import { CommandPipeline } from '#infra/commands/command-pipeline';
+import { SnapshotStore } from '#infra/commands/snapshot-store';
+import { type CommandContext, newCommandContext } from '#infra/event-log/envelope';
+import { type EventLog, WrongExpectedVersion } from '#infra/event-log/event-log';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;

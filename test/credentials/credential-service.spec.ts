@@ -1,13 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { companyStreamName, connectorStreamName, type Actor, type CompanyCommand } from '../../libs/domain/src';
-import { companies, connectors } from '../../libs/infra/src/commands/aggregates';
+import { companyStreamName, connectorStreamName, type Actor, type CompanyCommand } from '#domain';
+import { companies, connectors } from '#infra/commands/aggregates';
 import { runCommand } from '../support/run-command';
-import { CommandPipeline } from '../../libs/infra/src/commands/command-pipeline';
-import { KeyDestroyed, KeyStore } from '../../libs/infra/src/crypto/key-store';
-import { destroyCredentialVersion, readSecretForRuntime, rotateCredential } from '../../libs/infra/src/credentials/credential-service';
-import { createPool } from '../../libs/infra/src/database/database';
-import { type CommandContext, newCommandContext } from '../../libs/infra/src/event-log/envelope';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
+import { CommandPipeline } from '#infra/commands/command-pipeline';
+import { KeyDestroyed, KeyStore } from '#infra/crypto/key-store';
+import { destroyCredentialVersion, readSecretForRuntime, rotateCredential } from '#infra/credentials/credential-service';
+import { createPool } from '#infra/database/database';
+import { type CommandContext, newCommandContext } from '#infra/event-log/envelope';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;

@@ -2,10 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../libs/infra/src/config/config';
-import { createPool } from '../../libs/infra/src/database/database';
-import { KeyDestroyed, KeyStore } from '../../libs/infra/src/crypto/key-store';
-import { openSecret, sealSecret, SecretTooLarge } from '../../libs/infra/src/crypto/credential-vault';
+import { loadConfig } from '#infra/config/config';
+import { createPool } from '#infra/database/database';
+import { KeyDestroyed, KeyStore } from '#infra/crypto/key-store';
+import { openSecret, sealSecret, SecretTooLarge } from '#infra/crypto/credential-vault';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { decryptSecret, encryptSecret, secretChecksum } from '../../libs/infra/src/crypto/secret-cipher';
-import { newDataKey, unwrapKey, wrapKey } from '../../libs/infra/src/crypto/key-wrap';
+import { decryptSecret, encryptSecret, secretChecksum } from '#infra/crypto/secret-cipher';
+import { newDataKey, unwrapKey, wrapKey } from '#infra/crypto/key-wrap';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;

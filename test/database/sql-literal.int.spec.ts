@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { inline, literal } from '../../libs/infra/src/database/sql-literal';
+import { inline, literal } from '#infra/database/sql-literal';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 // Statements sent as one simple query carry their values as literals: every value must come

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { companyStreamName, connectorStreamName } from '../../libs/domain/src';
-import { mintToken } from '../../libs/infra/src/auth/tokens';
-import { companies, connectors } from '../../libs/infra/src/commands/aggregates';
-import { newCommandContext } from '../../libs/infra/src/event-log/envelope';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
+import { companyStreamName, connectorStreamName } from '#domain';
+import { mintToken } from '#infra/auth/tokens';
+import { companies, connectors } from '#infra/commands/aggregates';
+import { newCommandContext } from '#infra/event-log/envelope';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { type ApiProcess, request, startApiProcess } from '../support/api-process';
 import { runCommand } from '../support/run-command';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

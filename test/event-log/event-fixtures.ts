@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventToAppend } from '../../libs/infra/src/event-log/event-log';
+import type { EventToAppend } from '#infra/event-log/event-log';
 
 export const aStream = (category = 'contract'): string => `${category}-${randomUUID()}`;
 

@@ -1,6 +1,6 @@
-import type { EventLog, RecordedEvent } from '../../libs/infra/src/event-log/event-log';
-import { WrongExpectedVersion, DuplicateEventIds } from '../../libs/infra/src/event-log/event-log';
-import { comparePositions, START, type Position } from '../../libs/infra/src/event-log/position';
+import type { EventLog, RecordedEvent } from '#infra/event-log/event-log';
+import { WrongExpectedVersion, DuplicateEventIds } from '#infra/event-log/event-log';
+import { comparePositions, START, type Position } from '#infra/event-log/position';
 import { aStream, anEvent, events } from './event-fixtures';
 
 /** What a store's test harness gives the contract. */

@@ -1,5 +1,5 @@
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { firstBrokenLink, jsonbText } from '../../libs/infra/src/event-log/hash-chain';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { firstBrokenLink, jsonbText } from '#infra/event-log/hash-chain';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { aStream, anEvent } from './event-fixtures';
 

@@ -1,5 +1,5 @@
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { START } from '../../libs/infra/src/event-log/position';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { START } from '#infra/event-log/position';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 /**

@@ -1,6 +1,6 @@
 import { Client, type Pool } from 'pg';
-import { createPool } from '../../libs/infra/src/database/database';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
+import { createPool } from '#infra/database/database';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { anEvent } from './event-fixtures';
 import { eventLogContract } from './event-log.contract';

@@ -1,5 +1,5 @@
-import { SUBSCRIPTION_READ } from '../../libs/infra/src/event-log/event-rows';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
+import { SUBSCRIPTION_READ } from '#infra/event-log/event-rows';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { aStream, events } from './event-fixtures';
 

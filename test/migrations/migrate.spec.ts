@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { migrate, migrationFiles } from '../../libs/infra/src/database/migrate';
+import { migrate, migrationFiles } from '#infra/database/migrate';
 import { TEST_API_PASSWORD } from '../support/test-settings';
 
 const created: string[] = [];

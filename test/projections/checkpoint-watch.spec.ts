@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { type CheckpointWatch, watchCheckpoint } from '../../libs/infra/src/projections/checkpoint-watch';
+import { type CheckpointWatch, watchCheckpoint } from '#infra/projections/checkpoint-watch';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;

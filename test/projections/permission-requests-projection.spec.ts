@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { companyStreamName } from '../../libs/domain/src';
-import { toEnvelopes } from '../../libs/infra/src/event-log/envelope';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { startProjector } from '../../libs/infra/src/projections/projector';
+import { companyStreamName } from '#domain';
+import { toEnvelopes } from '#infra/event-log/envelope';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { startProjector } from '#infra/projections/projector';
 import { expectedReadModel, readModelOf } from '../support/read-model-snapshot';
 import { waitForProjection } from '../support/projection-wait';
 import { requestHistory } from '../support/request-history';

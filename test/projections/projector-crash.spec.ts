@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { appendHistory, simulateCompany, type CompanyHistory } from '../support/company-history';
 import { expectedReadModel, readModelOf } from '../support/read-model-snapshot';
 import { waitForProjection } from '../support/projection-wait';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { readCheckpoint } from '../../libs/infra/src/projections/checkpoints';
-import { startProjector, type Projector } from '../../libs/infra/src/projections/projector';
-import type { Projection } from '../../libs/infra/src/projections/projection';
-import { createDb, createPool } from '../../libs/infra/src/database/database';
-import { metricsRegistry } from '../../libs/infra/src/observability/metrics';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { readCheckpoint } from '#infra/projections/checkpoints';
+import { startProjector, type Projector } from '#infra/projections/projector';
+import type { Projection } from '#infra/projections/projection';
+import { createDb, createPool } from '#infra/database/database';
+import { metricsRegistry } from '#infra/observability/metrics';
 import { aStream, anEvent, events } from '../event-log/event-fixtures';
 import { appendHistory, simulateCompany } from '../support/company-history';
 import { expectedReadModel, readModelOf } from '../support/read-model-snapshot';
@@ -151,8 +151,8 @@ describe('projector', () => {
   it('refuses to move a checkpoint that another writer moved (compare-and-set)', async () => {
     const name = `cas${randomUUID().slice(0, 8)}`;
     await log.append(aStream(name), events(2), { expected: 'no_stream' });
-    const { moveCheckpoint, openCheckpoint } = await import('../../libs/infra/src/projections/checkpoints');
-    const { asService } = await import('../../libs/infra/src/database/database');
+    const { moveCheckpoint, openCheckpoint } = await import('#infra/projections/checkpoints');
+    const { asService } = await import('#infra/database/database');
     const kdb = createDb(createPool(db.ownerUrl, { max: 2 }));
     try {
       const opened = await openCheckpoint(kdb, name);

@@ -1,8 +1,8 @@
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { ALL_PROJECTIONS } from '../../libs/infra/src/projections/projector';
-import { buildAsOf } from '../../libs/infra/src/read-models/as-of';
-import { rebuildProjection } from '../../libs/infra/src/read-models/rebuild';
-import type { ReplayProgress } from '../../libs/infra/src/read-models/replay';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { ALL_PROJECTIONS } from '#infra/projections/projector';
+import { buildAsOf } from '#infra/read-models/as-of';
+import { rebuildProjection } from '#infra/read-models/rebuild';
+import type { ReplayProgress } from '#infra/read-models/replay';
 import { type ApiWorld, startWorld } from '../api/api-kit';
 import { appendHistory, type CompanyHistory, registered, simulateCompany } from '../support/company-history';
 import { dumpTables } from '../support/table-dump';

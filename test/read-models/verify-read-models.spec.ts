@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { companyStreamName } from '../../libs/domain/src';
-import { newCommandContext, toEnvelopes } from '../../libs/infra/src/event-log/envelope';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { ALL_PROJECTIONS, type Projector, startProjector } from '../../libs/infra/src/projections/projector';
-import { verifyReadModels } from '../../libs/infra/src/read-models/verify-read-models';
+import { companyStreamName } from '#domain';
+import { newCommandContext, toEnvelopes } from '#infra/event-log/envelope';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { ALL_PROJECTIONS, type Projector, startProjector } from '#infra/projections/projector';
+import { verifyReadModels } from '#infra/read-models/verify-read-models';
 import { runCli } from '../cli/run-cli';
 import { appendHistory, type CompanyHistory, registered, simulateCompany } from '../support/company-history';
 import { waitForProjection } from '../support/projection-wait';

@@ -14,12 +14,12 @@ import {
   type CredentialState,
   credentialStreamName,
   type RegisteredCompany,
-} from '../../libs/domain/src';
-import { toEnvelopes } from '../../libs/infra/src/event-log/envelope';
-import type { ExpectedRevision } from '../../libs/infra/src/event-log/event-log';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { credentialRowId } from '../../libs/infra/src/projections/connector-projection';
-import { startProjector } from '../../libs/infra/src/projections/projector';
+} from '#domain';
+import { toEnvelopes } from '#infra/event-log/envelope';
+import type { ExpectedRevision } from '#infra/event-log/event-log';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { credentialRowId } from '#infra/projections/connector-projection';
+import { startProjector } from '#infra/projections/projector';
 import { appendHistory, simulateCompany, type CompanyHistory } from '../support/company-history';
 import { waitForProjection } from '../support/projection-wait';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { ADMIN_ROLE_CODE, companyStreamName, holdsRole } from '../../libs/domain/src';
-import { toEnvelopes } from '../../libs/infra/src/event-log/envelope';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { startProjector } from '../../libs/infra/src/projections/projector';
+import { ADMIN_ROLE_CODE, companyStreamName, holdsRole } from '#domain';
+import { toEnvelopes } from '#infra/event-log/envelope';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { startProjector } from '#infra/projections/projector';
 import { waitForProjection } from '../support/projection-wait';
 import { requestHistory, type RequestHistory } from '../support/request-history';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

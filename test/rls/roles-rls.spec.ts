@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import { ADMIN_ROLE_CODE, type RegisteredCompany } from '../../libs/domain/src';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { startProjector } from '../../libs/infra/src/projections/projector';
+import { ADMIN_ROLE_CODE, type RegisteredCompany } from '#domain';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { startProjector } from '#infra/projections/projector';
 import { appendHistory, simulateCompany, type CompanyHistory } from '../support/company-history';
 import { waitForProjection } from '../support/projection-wait';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

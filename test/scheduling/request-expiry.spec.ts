@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { companyStreamName, type Actor, type CompanyCommand } from '../../libs/domain/src';
-import { companies } from '../../libs/infra/src/commands/aggregates';
-import { CommandPipeline } from '../../libs/infra/src/commands/command-pipeline';
+import { companyStreamName, type Actor, type CompanyCommand } from '#domain';
+import { companies } from '#infra/commands/aggregates';
+import { CommandPipeline } from '#infra/commands/command-pipeline';
 import { runCommand } from '../support/run-command';
-import { PostgresEventLog } from '../../libs/infra/src/event-log/postgres-event-log';
-import { startProjector, type Projector } from '../../libs/infra/src/projections/projector';
-import { startExpiryScheduler } from '../../libs/infra/src/scheduling/request-expiry';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { startProjector, type Projector } from '#infra/projections/projector';
+import { startExpiryScheduler } from '#infra/scheduling/request-expiry';
 import { waitForProjection } from '../support/projection-wait';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { newCommandContext } from '../../libs/infra/src/event-log/envelope';
+import { newCommandContext } from '#infra/event-log/envelope';
 
 let db: TestDatabase;
 let log: PostgresEventLog;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { companyDecider, companyStreamName, type CompanyCommand, type CompanyEvent, type CompanyState, type RegisteredCompany } from '../../libs/domain/src';
-import type { EventLog } from '../../libs/infra/src/event-log/event-log';
-import { toEnvelopes } from '../../libs/infra/src/event-log/envelope';
+import { companyDecider, companyStreamName, type CompanyCommand, type CompanyEvent, type CompanyState, type RegisteredCompany } from '#domain';
+import type { EventLog } from '#infra/event-log/event-log';
+import { toEnvelopes } from '#infra/event-log/envelope';
 
 export type CompanyHistory = Readonly<{
   companyId: string;

@@ -2,8 +2,8 @@ import { mkdtempSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedDatabase } from '../../libs/infra/src/database/embedded-database';
-import { migrate } from '../../libs/infra/src/database/migrate';
+import { startEmbeddedDatabase } from '#infra/database/embedded-database';
+import { migrate } from '#infra/database/migrate';
 import { freePort } from './free-port';
 import { TEST_API_PASSWORD, TEMPLATE_DATABASE } from './test-settings';
 

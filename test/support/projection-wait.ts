@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
-import { createDb } from '../../libs/infra/src/database/database';
-import type { EventLog } from '../../libs/infra/src/event-log/event-log';
-import { comparePositions, START, type Position } from '../../libs/infra/src/event-log/position';
-import { readCheckpoint, type Checkpoint } from '../../libs/infra/src/projections/checkpoints';
+import { createDb } from '#infra/database/database';
+import type { EventLog } from '#infra/event-log/event-log';
+import { comparePositions, START, type Position } from '#infra/event-log/position';
+import { readCheckpoint, type Checkpoint } from '#infra/projections/checkpoints';
 
 /** The last event written, even if a reader may not see it yet (a test's target, not a reader's). */
 async function lastWritten(owner: Pool): Promise<Position> {

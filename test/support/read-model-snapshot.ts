@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { CompanyState } from '../../libs/domain/src';
+import type { CompanyState } from '#domain';
 
 /** The read tables of some companies, in a stable order, for comparing with the fold of events. */
 export async function readModelOf(owner: Pool, companyIds: readonly string[]): Promise<unknown> {

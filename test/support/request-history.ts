@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { companyDecider, type Actor, type CompanyCommand, type CompanyEvent, type RegisteredCompany } from '../../libs/domain/src';
+import { companyDecider, type Actor, type CompanyCommand, type CompanyEvent, type RegisteredCompany } from '#domain';
 
 export type RequestHistory = Readonly<{
   companyId: string;

@@ -1,8 +1,8 @@
-import type { Command, Event } from '../../libs/domain/src';
-import type { Aggregate } from '../../libs/infra/src/commands/aggregates';
-import { type CommandOutcome, CommandPipeline } from '../../libs/infra/src/commands/command-pipeline';
-import type { CommandContext } from '../../libs/infra/src/event-log/envelope';
-import type { EventLog } from '../../libs/infra/src/event-log/event-log';
+import type { Command, Event } from '#domain';
+import type { Aggregate } from '#infra/commands/aggregates';
+import { type CommandOutcome, CommandPipeline } from '#infra/commands/command-pipeline';
+import type { CommandContext } from '#infra/event-log/envelope';
+import type { EventLog } from '#infra/event-log/event-log';
 
 /** One command through the service's own pipeline, on a log of the test's choosing (set-up, operators). */
 export function runCommand<State, C extends Command, E extends Event, I>(

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { PROJECTION_TABLES } from '../../libs/infra/src/read-models/read-tables';
+import { PROJECTION_TABLES } from '#infra/read-models/read-tables';
 
 export const READ_TABLES = PROJECTION_TABLES.company!;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { apiUrlFor } from '../../libs/infra/src/database/migrate';
+import { apiUrlFor } from '#infra/database/migrate';
 import { TEMPLATE_DATABASE, TEST_API_PASSWORD } from './test-settings';
 
 export type TestDatabase = Readonly<{

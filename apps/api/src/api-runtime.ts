@@ -1,11 +1,11 @@
 import { type OnApplicationShutdown } from '@nestjs/common';
 import type { Pool } from 'pg';
-import type { VerifiedClaims } from '../../../libs/infra/src/auth/tokens';
-import type { CommandPipeline } from '../../../libs/infra/src/commands/command-pipeline';
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { KeyStore } from '../../../libs/infra/src/crypto/key-store';
-import type { Db } from '../../../libs/infra/src/database/database';
-import type { EventLog } from '../../../libs/infra/src/event-log/event-log';
+import type { VerifiedClaims } from '#infra/auth/tokens';
+import type { CommandPipeline } from '#infra/commands/command-pipeline';
+import type { AppConfig } from '#infra/config/config';
+import { KeyStore } from '#infra/crypto/key-store';
+import type { Db } from '#infra/database/database';
+import type { EventLog } from '#infra/event-log/event-log';
 
 /**
  * Everything the API is built from, made once by createApiApp from explicit inputs. The class

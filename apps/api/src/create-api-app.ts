@@ -4,11 +4,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyInstance } from 'fastify';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
-import { tokenVerifier } from '../../../libs/infra/src/auth/tokens';
-import { createCommandPipeline } from '../../../libs/infra/src/commands/command-pipeline';
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { createDb, createPool } from '../../../libs/infra/src/database/database';
-import { PostgresEventLog } from '../../../libs/infra/src/event-log/postgres-event-log';
+import { tokenVerifier } from '#infra/auth/tokens';
+import { createCommandPipeline } from '#infra/commands/command-pipeline';
+import type { AppConfig } from '#infra/config/config';
+import { createDb, createPool } from '#infra/database/database';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { ApiModule } from './api-module';
 import { ApiRuntime } from './api-runtime';
 import { setUpOpenApi } from './docs/openapi';

@@ -1,6 +1,6 @@
-import { loadConfig } from '../../../libs/infra/src/config/config';
-import { apiUrlFor } from '../../../libs/infra/src/database/migrate';
-import { refuseUnbuiltEventStore } from '../../../libs/infra/src/database/owner-database';
+import { loadConfig } from '#infra/config/config';
+import { apiUrlFor } from '#infra/database/migrate';
+import { refuseUnbuiltEventStore } from '#infra/database/owner-database';
 import { createApiApp } from './create-api-app';
 
 async function main(): Promise<void> {

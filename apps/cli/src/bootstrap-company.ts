@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { companyStreamName, type RegisterCompany } from '../../../libs/domain/src';
-import { companies } from '../../../libs/infra/src/commands/aggregates';
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { mintToken } from '../../../libs/infra/src/auth/tokens';
-import { formatPosition } from '../../../libs/infra/src/event-log/position';
+import { companyStreamName, type RegisterCompany } from '#domain';
+import { companies } from '#infra/commands/aggregates';
+import type { AppConfig } from '#infra/config/config';
+import { mintToken } from '#infra/auth/tokens';
+import { formatPosition } from '#infra/event-log/position';
 import { printResult, required } from './cli-output';
 import { withDatabase } from './with-database';
-import { newCommandContext } from '../../../libs/infra/src/event-log/envelope';
+import { newCommandContext } from '#infra/event-log/envelope';
 
 const CLI_ACTOR = { kind: 'service', service: 'vibot-cli' } as const;
 

@@ -1,5 +1,5 @@
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { loadOrCreateLocalSecrets } from '../../../libs/infra/src/config/local-secrets';
+import type { AppConfig } from '#infra/config/config';
+import { loadOrCreateLocalSecrets } from '#infra/config/local-secrets';
 import { printResult } from './cli-output';
 
 /** `db-url`: the owner connection string of the database the service uses (for psql and SQL tools). */

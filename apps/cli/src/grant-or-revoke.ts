@@ -1,12 +1,12 @@
 import type { Pool } from 'pg';
-import { type CompanyCommand, companyStreamName, type CompanyState } from '../../../libs/domain/src';
-import { companies } from '../../../libs/infra/src/commands/aggregates';
-import type { CommandPipeline } from '../../../libs/infra/src/commands/command-pipeline';
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { formatPosition } from '../../../libs/infra/src/event-log/position';
+import { type CompanyCommand, companyStreamName, type CompanyState } from '#domain';
+import { companies } from '#infra/commands/aggregates';
+import type { CommandPipeline } from '#infra/commands/command-pipeline';
+import type { AppConfig } from '#infra/config/config';
+import { formatPosition } from '#infra/event-log/position';
 import { printResult, required, UsageError } from './cli-output';
 import { withDatabase } from './with-database';
-import { newCommandContext } from '../../../libs/infra/src/event-log/envelope';
+import { newCommandContext } from '#infra/event-log/envelope';
 
 const CLI_ACTOR = { kind: 'service', service: 'vibot-cli' } as const;
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../../libs/infra/src/config/config';
+import { loadConfig } from '#infra/config/config';
 import { UsageError } from './cli-output';
 
 const USAGE = `usage: npm run cli -- <command> [options]

@@ -1,5 +1,5 @@
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { mintServiceToken, mintToken, SERVICE_SCOPES, type ServiceScope } from '../../../libs/infra/src/auth/tokens';
+import type { AppConfig } from '#infra/config/config';
+import { mintServiceToken, mintToken, SERVICE_SCOPES, type ServiceScope } from '#infra/auth/tokens';
 import { printResult, required, UsageError } from './cli-output';
 import { withDatabase } from './with-database';
 

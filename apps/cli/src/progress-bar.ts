@@ -1,4 +1,4 @@
-import type { ReplayProgress } from '../../../libs/infra/src/read-models/replay';
+import type { ReplayProgress } from '#infra/read-models/replay';
 
 const WIDTH = 30;
 const number = (n: number): string => n.toLocaleString('en-US');

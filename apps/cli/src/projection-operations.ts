@@ -1,10 +1,10 @@
-import { projectorOperationsStreamName } from '../../../libs/domain/src';
-import { operations } from '../../../libs/infra/src/commands/aggregates';
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { asService, createDb } from '../../../libs/infra/src/database/database';
-import { newCommandContext } from '../../../libs/infra/src/event-log/envelope';
-import { formatPosition } from '../../../libs/infra/src/event-log/position';
-import { moveCheckpoint, readCheckpoint } from '../../../libs/infra/src/projections/checkpoints';
+import { projectorOperationsStreamName } from '#domain';
+import { operations } from '#infra/commands/aggregates';
+import type { AppConfig } from '#infra/config/config';
+import { asService, createDb } from '#infra/database/database';
+import { newCommandContext } from '#infra/event-log/envelope';
+import { formatPosition } from '#infra/event-log/position';
+import { moveCheckpoint, readCheckpoint } from '#infra/projections/checkpoints';
 import { note, printResult, required, UsageError } from './cli-output';
 import { withDatabase } from './with-database';
 

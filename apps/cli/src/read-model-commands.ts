@@ -1,10 +1,10 @@
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { parsePosition } from '../../../libs/infra/src/event-log/position';
-import { ALL_PROJECTIONS } from '../../../libs/infra/src/projections/projector';
-import { buildAsOf } from '../../../libs/infra/src/read-models/as-of';
-import { rebuildProjection } from '../../../libs/infra/src/read-models/rebuild';
-import type { ReplayBound } from '../../../libs/infra/src/read-models/replay';
-import { verifyReadModels } from '../../../libs/infra/src/read-models/verify-read-models';
+import type { AppConfig } from '#infra/config/config';
+import { parsePosition } from '#infra/event-log/position';
+import { ALL_PROJECTIONS } from '#infra/projections/projector';
+import { buildAsOf } from '#infra/read-models/as-of';
+import { rebuildProjection } from '#infra/read-models/rebuild';
+import type { ReplayBound } from '#infra/read-models/replay';
+import { verifyReadModels } from '#infra/read-models/verify-read-models';
 import { note, printResult, required, UsageError } from './cli-output';
 import { progressReporter } from './progress-bar';
 import { withDatabase } from './with-database';

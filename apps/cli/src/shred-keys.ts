@@ -1,8 +1,8 @@
-import { keyOperationsStreamName } from '../../../libs/domain/src';
-import { operations } from '../../../libs/infra/src/commands/aggregates';
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { KeyStore } from '../../../libs/infra/src/crypto/key-store';
-import { newCommandContext } from '../../../libs/infra/src/event-log/envelope';
+import { keyOperationsStreamName } from '#domain';
+import { operations } from '#infra/commands/aggregates';
+import type { AppConfig } from '#infra/config/config';
+import { KeyStore } from '#infra/crypto/key-store';
+import { newCommandContext } from '#infra/event-log/envelope';
 import { printResult, required, UsageError } from './cli-output';
 import { withDatabase } from './with-database';
 

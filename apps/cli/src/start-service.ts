@@ -1,12 +1,12 @@
 import pino from 'pino';
 import { createApiApp } from '../../api/src/create-api-app';
-import { createCommandPipeline } from '../../../libs/infra/src/commands/command-pipeline';
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { createPool } from '../../../libs/infra/src/database/database';
-import { openOwnerDatabase } from '../../../libs/infra/src/database/owner-database';
-import { PostgresEventLog } from '../../../libs/infra/src/event-log/postgres-event-log';
-import { startProjector } from '../../../libs/infra/src/projections/projector';
-import { startExpiryScheduler } from '../../../libs/infra/src/scheduling/request-expiry';
+import { createCommandPipeline } from '#infra/commands/command-pipeline';
+import type { AppConfig } from '#infra/config/config';
+import { createPool } from '#infra/database/database';
+import { openOwnerDatabase } from '#infra/database/owner-database';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
+import { startProjector } from '#infra/projections/projector';
+import { startExpiryScheduler } from '#infra/scheduling/request-expiry';
 
 /** `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, the projector and the API. */
 export async function startService(config: AppConfig): Promise<void> {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { ExportVerifier, type ExportVerification } from '../../../libs/infra/src/audit/verify-export';
+import { ExportVerifier, type ExportVerification } from '#infra/audit/verify-export';
 import { printResult, UsageError } from './cli-output';
 
 async function requireFile(file: string | undefined): Promise<string> {

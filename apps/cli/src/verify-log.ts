@@ -1,5 +1,5 @@
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { verifyLog } from '../../../libs/infra/src/audit/verify-log';
+import type { AppConfig } from '#infra/config/config';
+import { verifyLog } from '#infra/audit/verify-log';
 import { printResult } from './cli-output';
 import { withDatabase } from './with-database';
 

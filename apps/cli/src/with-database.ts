@@ -1,9 +1,9 @@
 import type { Pool } from 'pg';
-import { type CommandPipeline, createCommandPipeline } from '../../../libs/infra/src/commands/command-pipeline';
-import type { AppConfig } from '../../../libs/infra/src/config/config';
-import { createPool } from '../../../libs/infra/src/database/database';
-import { openOwnerDatabase } from '../../../libs/infra/src/database/owner-database';
-import { PostgresEventLog } from '../../../libs/infra/src/event-log/postgres-event-log';
+import { type CommandPipeline, createCommandPipeline } from '#infra/commands/command-pipeline';
+import type { AppConfig } from '#infra/config/config';
+import { createPool } from '#infra/database/database';
+import { openOwnerDatabase } from '#infra/database/owner-database';
+import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 
 /**
  * Opens the service's database for one CLI command: DATABASE_URL, or the embedded cluster

@@ -1,5 +1,5 @@
-// Public surface of the pure domain layer. Test helpers (shared/decider-spec)
-// are intentionally not exported: they depend on Jest globals.
+// Public surface of the pure domain layer. Test helpers live beside it in libs/domain/test
+// (decider specs, fixtures, generators): never compiled into dist.
 export { type Actor, assertNever, type Command, type CommandMetadata, type Decider, type Event, fold } from './shared/decider';
 export { PersistentMap, PersistentSet } from './shared/persistent-map';
 export {

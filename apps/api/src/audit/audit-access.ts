@@ -1,6 +1,6 @@
-import { ADMIN_ROLE_CODE, AUDITOR_ROLE_CODE, companyStreamName, Forbidden, holdsRole } from '../../../../libs/domain/src';
-import { companies } from '../../../../libs/infra/src/commands/aggregates';
-import type { CommandPipeline } from '../../../../libs/infra/src/commands/command-pipeline';
+import { ADMIN_ROLE_CODE, AUDITOR_ROLE_CODE, companyStreamName, Forbidden, holdsRole } from '#domain';
+import { companies } from '#infra/commands/aggregates';
+import type { CommandPipeline } from '#infra/commands/command-pipeline';
 import type { UserActor } from '../http/request-user';
 
 /** Administrators (who can change everything anyway) and auditors (who can change nothing). */

@@ -1,4 +1,4 @@
-import { formatPosition, parsePosition, type Position } from '../../../../libs/infra/src/event-log/position';
+import { formatPosition, parsePosition, type Position } from '#infra/event-log/position';
 import { badRequest } from '../http/problem';
 
 /** The filters of GET /v1/audit/events, normalised, as a cursor carries them. */

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swag
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, isISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { badRequest } from '../http/problem';
-import { COMPANY_EVENT_TYPES, CONNECTOR_EVENT_TYPES, CREDENTIAL_EVENT_TYPES } from '../../../../libs/domain/src';
+import { COMPANY_EVENT_TYPES, CONNECTOR_EVENT_TYPES, CREDENTIAL_EVENT_TYPES } from '#domain';
 
 // A misspelt type would otherwise answer an empty page, which reads as "it never happened".
 const KNOWN_TYPES: ReadonlySet<string> = new Set([...COMPANY_EVENT_TYPES, ...CONNECTOR_EVENT_TYPES, ...CREDENTIAL_EVENT_TYPES]);

@@ -1,4 +1,4 @@
-import { type ExportedEvent, toExportedEvent } from '../../../../libs/infra/src/audit/export-events';
+import { type ExportedEvent, toExportedEvent } from '#infra/audit/export-events';
 
 /** One event as every audit endpoint shows it: the same shape as a line of the export. */
 export type AuditEvent = ExportedEvent;

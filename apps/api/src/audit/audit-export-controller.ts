@@ -1,7 +1,7 @@
 import { Controller, Get, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
-import { type ExportedEvent, exportEventPages, exportNdjson } from '../../../../libs/infra/src/audit/export-events';
+import { type ExportedEvent, exportEventPages, exportNdjson } from '#infra/audit/export-events';
 import { ApiRuntime } from '../api-runtime';
 import { CurrentUser, type RequestUser } from '../http/request-user';
 import { requireAuditAccess } from './audit-access';

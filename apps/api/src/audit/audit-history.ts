@@ -1,5 +1,5 @@
-import { readCompanyHistory } from '../../../../libs/infra/src/audit/audit-history';
-import { parsePosition, type Position } from '../../../../libs/infra/src/event-log/position';
+import { readCompanyHistory } from '#infra/audit/audit-history';
+import { parsePosition, type Position } from '#infra/event-log/position';
 import type { ApiRuntime } from '../api-runtime';
 import { badRequest } from '../http/problem';
 import type { UserActor } from '../http/request-user';

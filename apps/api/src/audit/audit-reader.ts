@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { companyStreamName, NotFound } from '../../../../libs/domain/src';
-import { verifyLog } from '../../../../libs/infra/src/audit/verify-log';
-import type { RecordedEvent } from '../../../../libs/infra/src/event-log/event-log';
+import { companyStreamName, NotFound } from '#domain';
+import { verifyLog } from '#infra/audit/verify-log';
+import type { RecordedEvent } from '#infra/event-log/event-log';
 import { ApiRuntime } from '../api-runtime';
 import { badRequest } from '../http/problem';
 import type { UserActor } from '../http/request-user';

@@ -12,11 +12,11 @@ import {
   NotFound,
   PersistentMap,
   PersistentSet,
-} from '../../../../libs/domain/src';
-import { type LogMoment, streamPrefixAt } from '../../../../libs/infra/src/audit/audit-history';
-import type { RecordedEvent } from '../../../../libs/infra/src/event-log/event-log';
-import { formatPosition, parsePosition } from '../../../../libs/infra/src/event-log/position';
-import { upcast } from '../../../../libs/infra/src/event-log/upcasters';
+} from '#domain';
+import { type LogMoment, streamPrefixAt } from '#infra/audit/audit-history';
+import type { RecordedEvent } from '#infra/event-log/event-log';
+import { formatPosition, parsePosition } from '#infra/event-log/position';
+import { upcast } from '#infra/event-log/upcasters';
 import type { ApiRuntime } from '../api-runtime';
 import { badRequest } from '../http/problem';
 import type { UserActor } from '../http/request-user';

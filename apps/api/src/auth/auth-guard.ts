@@ -1,8 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { companyStreamName, isMember } from '../../../../libs/domain/src';
-import { InvalidToken, isServiceClaims, type ServiceScope } from '../../../../libs/infra/src/auth/tokens';
-import { companies } from '../../../../libs/infra/src/commands/aggregates';
+import { companyStreamName, isMember } from '#domain';
+import { InvalidToken, isServiceClaims, type ServiceScope } from '#infra/auth/tokens';
+import { companies } from '#infra/commands/aggregates';
 import { ApiRuntime } from '../api-runtime';
 import { ProblemError } from '../http/problem';
 import { IS_PUBLIC } from './public';

@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
-import type { ServiceClaims, ServiceScope } from '../../../../libs/infra/src/auth/tokens';
+import type { ServiceClaims, ServiceScope } from '#infra/auth/tokens';
 import { ProblemError } from '../http/problem';
 import type { ApiRequest } from '../http/request-user';
 

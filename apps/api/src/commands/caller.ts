@@ -1,5 +1,5 @@
-import type { CommandContext } from '../../../../libs/infra/src/event-log/envelope';
-import { newCommandContext } from '../../../../libs/infra/src/event-log/envelope';
+import type { CommandContext } from '#infra/event-log/envelope';
+import { newCommandContext } from '#infra/event-log/envelope';
 import type { RequestService, ServiceActor } from '../auth/service-caller';
 import { type ApiRequest, requireUser, type UserActor } from '../http/request-user';
 import { commandIdOf, correlationIdOf } from './command-identity';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { CommandOutcome } from '../../../../libs/infra/src/commands/command-pipeline';
-import { formatPosition } from '../../../../libs/infra/src/event-log/position';
+import type { CommandOutcome } from '#infra/commands/command-pipeline';
+import { formatPosition } from '#infra/event-log/position';
 
 /** What every command answers: enough to address the entity, guard the next edit, and read your write. */
 export class CommandAnswer {

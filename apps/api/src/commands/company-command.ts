@@ -1,6 +1,6 @@
-import { type CompanyCommand, companyStreamName, type CompanyEvent, type CompanyState } from '../../../../libs/domain/src';
-import { companies } from '../../../../libs/infra/src/commands/aggregates';
-import type { CommandOutcome, CommandPipeline } from '../../../../libs/infra/src/commands/command-pipeline';
+import { type CompanyCommand, companyStreamName, type CompanyEvent, type CompanyState } from '#domain';
+import { companies } from '#infra/commands/aggregates';
+import type { CommandOutcome, CommandPipeline } from '#infra/commands/command-pipeline';
 import type { Caller } from './caller';
 
 type CommandOf<T extends CompanyCommand['type']> = Extract<CompanyCommand, { type: T }>;

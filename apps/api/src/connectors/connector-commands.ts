@@ -10,9 +10,9 @@ import {
   hasCurrentCredential,
   holdsRole,
   NotFound,
-} from '../../../../libs/domain/src';
-import { companies, connectors, credentials } from '../../../../libs/infra/src/commands/aggregates';
-import type { CommandOutcome, CommandPipeline } from '../../../../libs/infra/src/commands/command-pipeline';
+} from '#domain';
+import { companies, connectors, credentials } from '#infra/commands/aggregates';
+import type { CommandOutcome, CommandPipeline } from '#infra/commands/command-pipeline';
 import { ApiRuntime } from '../api-runtime';
 import type { ServiceActor } from '../auth/service-caller';
 import type { Caller } from '../commands/caller';

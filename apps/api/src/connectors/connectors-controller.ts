@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CONNECTOR_RUNTIME_SERVICE, NotFound } from '../../../../libs/domain/src';
+import { CONNECTOR_RUNTIME_SERVICE, NotFound } from '#domain';
 import { CurrentService, type RequestService, ServiceRoute } from '../auth/service-caller';
 import { callerOf, serviceCallerOf } from '../commands/caller';
 import { CommandAnswer } from '../commands/command-answer';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type Db, readAsUser } from '../../../../libs/infra/src/database/database';
-import { CONNECTOR_ENTITY } from '../../../../libs/infra/src/projections/connector-projection';
+import { type Db, readAsUser } from '#infra/database/database';
+import { CONNECTOR_ENTITY } from '#infra/projections/connector-projection';
 import { ApiRuntime } from '../api-runtime';
 import type { RequestUser } from '../http/request-user';
 import { decodeCursor, type Page, toPage } from '../pagination/page';

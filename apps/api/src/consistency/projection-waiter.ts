@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Position } from '../../../../libs/infra/src/event-log/position';
-import { type CheckpointWatch, watchCheckpoint } from '../../../../libs/infra/src/projections/checkpoint-watch';
+import type { Position } from '#infra/event-log/position';
+import { type CheckpointWatch, watchCheckpoint } from '#infra/projections/checkpoint-watch';
 import { ApiRuntime } from '../api-runtime';
 import { ProblemError } from '../http/problem';
 

@@ -1,8 +1,8 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { NotFound } from '../../../../libs/domain/src';
-import { destroyCredentialVersion, readSecretForRuntime, rotateCredential } from '../../../../libs/infra/src/credentials/credential-service';
-import { MAX_SECRET_BYTES, SecretTooLarge } from '../../../../libs/infra/src/crypto/credential-vault';
-import { KeyDestroyed } from '../../../../libs/infra/src/crypto/key-store';
+import { NotFound } from '#domain';
+import { destroyCredentialVersion, readSecretForRuntime, rotateCredential } from '#infra/credentials/credential-service';
+import { MAX_SECRET_BYTES, SecretTooLarge } from '#infra/crypto/credential-vault';
+import { KeyDestroyed } from '#infra/crypto/key-store';
 import { ApiRuntime } from '../api-runtime';
 import type { ServiceActor } from '../auth/service-caller';
 import type { Caller } from '../commands/caller';

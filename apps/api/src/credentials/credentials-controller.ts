@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CONNECTOR_RUNTIME_SERVICE, NotFound } from '../../../../libs/domain/src';
+import { CONNECTOR_RUNTIME_SERVICE, NotFound } from '#domain';
 import { CurrentService, type RequestService, ServiceRoute } from '../auth/service-caller';
 import { callerOf, serviceCallerOf } from '../commands/caller';
 import { CONNECTORS_PATH } from '../connectors/connectors-controller';

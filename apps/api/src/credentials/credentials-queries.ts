@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { readAsUser } from '../../../../libs/infra/src/database/database';
+import { readAsUser } from '#infra/database/database';
 import { ApiRuntime } from '../api-runtime';
 import type { RequestUser } from '../http/request-user';
 import type { CredentialVersionDto } from './credential-dtos';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { formatPosition } from '../../../../libs/infra/src/event-log/position';
+import { formatPosition } from '#infra/event-log/position';
 import { ApiRuntime } from '../api-runtime';
 import { COMPANY_PROJECTION } from '../consistency/projection-waiter';
 

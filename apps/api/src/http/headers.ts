@@ -1,5 +1,5 @@
 import { type PipeTransform } from '@nestjs/common';
-import { parsePosition, type Position } from '../../../../libs/infra/src/event-log/position';
+import { parsePosition, type Position } from '#infra/event-log/position';
 import { badRequest, ProblemError } from './problem';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

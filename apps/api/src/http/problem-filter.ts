@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type DomainError, type DomainErrorKind, isDomainError } from '../../../../libs/domain/src';
-import { WrongExpectedVersion } from '../../../../libs/infra/src/event-log/event-log';
+import { type DomainError, type DomainErrorKind, isDomainError } from '#domain';
+import { WrongExpectedVersion } from '#infra/event-log/event-log';
 import { ProblemError, type ProblemInit, sendProblem } from './problem';
 
 const STATUS_BY_KIND: Readonly<Record<DomainErrorKind, number>> = {

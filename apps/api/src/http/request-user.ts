@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../../../../libs/domain/src';
-import type { AccessClaims } from '../../../../libs/infra/src/auth/tokens';
+import type { Actor } from '#domain';
+import type { AccessClaims } from '#infra/auth/tokens';
 import { ProblemError } from './problem';
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { httpDuration, httpRequests } from '../../../../libs/infra/src/observability/metrics';
+import { httpDuration, httpRequests } from '#infra/observability/metrics';
 
 /**
  * Counts every answer, including 401s, 404s and parser errors that never reach a controller.

@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { metricsRegistry } from '../../../../libs/infra/src/observability/metrics';
+import { metricsRegistry } from '#infra/observability/metrics';
 import { Public } from '../auth/public';
 
 @ApiExcludeController()

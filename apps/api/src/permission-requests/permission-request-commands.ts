@@ -1,7 +1,7 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { companyStreamName, type CompanyState } from '../../../../libs/domain/src';
-import { companies } from '../../../../libs/infra/src/commands/aggregates';
-import type { CommandOutcome } from '../../../../libs/infra/src/commands/command-pipeline';
+import { companyStreamName, type CompanyState } from '#domain';
+import { companies } from '#infra/commands/aggregates';
+import type { CommandOutcome } from '#infra/commands/command-pipeline';
 import { ApiRuntime } from '../api-runtime';
 import type { Caller } from '../commands/caller';
 import { type CommandAnswer, commandAnswer } from '../commands/command-answer';

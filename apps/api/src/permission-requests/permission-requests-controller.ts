@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res 
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { NotFound } from '../../../../libs/domain/src';
+import { NotFound } from '#domain';
 import { callerOf } from '../commands/caller';
 import { CommandAnswer } from '../commands/command-answer';
 import { newEntityId } from '../commands/command-identity';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import { type Db, readAsUser } from '../../../../libs/infra/src/database/database';
+import { type Db, readAsUser } from '#infra/database/database';
 import { ApiRuntime } from '../api-runtime';
 import { badRequest } from '../http/problem';
 import type { RequestUser } from '../http/request-user';

@@ -1,5 +1,5 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CompanyState, RoleState } from '../../../../libs/domain/src';
+import type { CompanyState, RoleState } from '#domain';
 import { ApiRuntime } from '../api-runtime';
 import type { Caller } from '../commands/caller';
 import { type CommandAnswer, commandAnswer } from '../commands/command-answer';

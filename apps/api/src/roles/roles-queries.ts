@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Db, readAsUser } from '../../../../libs/infra/src/database/database';
+import { type Db, readAsUser } from '#infra/database/database';
 import { ApiRuntime } from '../api-runtime';
 import type { RequestUser } from '../http/request-user';
 import { decodeCursor, type Page, toPage } from '../pagination/page';

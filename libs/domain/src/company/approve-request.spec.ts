@@ -18,7 +18,7 @@ import {
   team,
   thirdAdmin,
   THIRD_ADMIN_ID,
-} from './request-fixtures';
+} from '../../test/company/request-fixtures';
 import {
   admin,
   ADMIN_ID,
@@ -37,7 +37,7 @@ import {
   service,
   spec,
   uuid,
-} from './test-fixtures';
+} from '../../test/company/test-fixtures';
 
 const approve = (actor = admin, data: { comment?: string | null; expectedRevision?: bigint } = {}) =>
   cmd('ApproveRequest', { requestId: REQUEST_ID, ...data }, actor);

@@ -3,7 +3,7 @@
 import { Invalid } from '../shared/domain-errors';
 import { approvalChainFor } from './approval-flow';
 import { holdsRole } from './authorization';
-import { approved, REQUEST_ID, requested, step, stepApproved, team } from './request-fixtures';
+import { approved, REQUEST_ID, requested, step, stepApproved, team } from '../../test/company/request-fixtures';
 import { ADMIN_ROLE_CODE, AUDITOR_ROLE_CODE } from './role-rules';
 import {
   admin,
@@ -17,7 +17,7 @@ import {
   roleGranted,
   roleUpdated,
   spec,
-} from './test-fixtures';
+} from '../../test/company/test-fixtures';
 
 const auditorGrant = { diff: { grant: [AUDITOR_ROLE_CODE], revoke: [] } };
 

@@ -22,7 +22,7 @@ import {
   spec,
   userRegistered,
   withMemberAndRole,
-} from './test-fixtures';
+} from '../../test/company/test-fixtures';
 
 const registerCompany = (overrides: Partial<Extract<CompanyCommand, { type: 'RegisterCompany' }>['data']> = {}) =>
   cmd(

@@ -20,7 +20,7 @@ import {
   spec,
   userRegistered,
   withMemberAndRole,
-} from './test-fixtures';
+} from '../../test/company/test-fixtures';
 
 const registered = (events: readonly CompanyEvent[]): RegisteredCompany => {
   const state = fold(companyDecider, events);

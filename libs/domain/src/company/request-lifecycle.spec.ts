@@ -14,7 +14,7 @@ import {
   step,
   stepApproved,
   team,
-} from './request-fixtures';
+} from '../../test/company/request-fixtures';
 import {
   admin,
   ADMIN_ID,
@@ -27,7 +27,7 @@ import {
   SECOND_ADMIN_ID,
   service,
   spec,
-} from './test-fixtures';
+} from '../../test/company/test-fixtures';
 
 const pending = [...team, requested()];
 const twoStep = [...team, requested({ diff: { grant: ['Vibot.admin'], revoke: [] }, approvalFlow: [step(1), step(2)] })];

@@ -4,10 +4,10 @@ import { isDomainError } from '../shared/domain-errors';
 import { companyDecider } from './decider';
 import type { CompanyEvent } from './events';
 import { isPermissionRequestEvent } from './request-events';
-import { type Intent, intentsArb, iso, start } from './request-generators';
+import { type Intent, intentsArb, iso, start } from '../../test/company/request-generators';
 import { ADMIN_ROLE_CODE, countHolders } from './role-rules';
 import type { CompanyState, RegisteredCompany } from './state';
-import { ADMIN_ROLE_ID, NOW } from './test-fixtures';
+import { ADMIN_ROLE_ID, NOW } from '../../test/company/test-fixtures';
 
 const serialize = (value: unknown): string =>
   JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? `${inner}n` : inner));

@@ -10,7 +10,7 @@ import {
   secondAdmin,
   step,
   team,
-} from './request-fixtures';
+} from '../../test/company/request-fixtures';
 import {
   admin,
   ADMIN_ID,
@@ -30,7 +30,7 @@ import {
   userRegistered,
   uuid,
   withMemberAndRole,
-} from './test-fixtures';
+} from '../../test/company/test-fixtures';
 
 type Data = RequestPermissionChange['data'];
 const ask = (overrides: Partial<Data> = {}, actor = member) =>

@@ -1,5 +1,5 @@
 import type { Actor } from '../shared/decider';
-import { DeciderSpec } from '../shared/decider-spec';
+import { DeciderSpec } from '../../test/shared/decider-spec';
 import { Conflict, Forbidden, Invalid, NotFound } from '../shared/domain-errors';
 import type { CredentialCommand, RotateCredential } from './commands';
 import { credentialDecider, credentialStreamName } from './decider';

@@ -19,7 +19,7 @@ import {
   operationsDecider,
   type OperationsState,
   PersistentMap,
-} from '../../../domain/src';
+} from '#domain';
 
 /**
  * Where in its stream things happened, kept beside the folded state: facts about the stream

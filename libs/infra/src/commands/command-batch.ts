@@ -1,4 +1,4 @@
-import type { Command, Event } from '../../../domain/src';
+import type { Command, Event } from '#domain';
 import { type CommandContext, toEnvelopes } from '../event-log/envelope';
 import { type AppendResult, DuplicateEventIds, type EventLog } from '../event-log/event-log';
 import type { Aggregate } from './aggregates';

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { Conflict, type Command, type Event, isDomainError } from '../../../domain/src';
+import { Conflict, type Command, type Event, isDomainError } from '#domain';
 import type { CommandContext } from '../event-log/envelope';
 import { type EventLog, WrongExpectedVersion } from '../event-log/event-log';
 import type { Position } from '../event-log/position';

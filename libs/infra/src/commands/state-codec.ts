@@ -1,4 +1,4 @@
-import { PersistentMap, PersistentSet } from '../../../domain/src';
+import { PersistentMap, PersistentSet } from '#domain';
 
 // Aggregate state as JSON text, for snapshots. States are plain data plus bigints, persistent
 // maps and sets; each of those becomes an object tagged by a "$" key. A plain object that has a

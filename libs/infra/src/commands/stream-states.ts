@@ -1,4 +1,4 @@
-import type { Command, Event } from '../../../domain/src';
+import type { Command, Event } from '#domain';
 import type { EventLog, RecordedEvent } from '../event-log/event-log';
 import { upcast } from '../event-log/upcasters';
 import type { Aggregate } from './aggregates';

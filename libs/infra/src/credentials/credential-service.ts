@@ -9,7 +9,7 @@ import {
   currentCredential,
   holdsRole,
   NotFound,
-} from '../../../domain/src';
+} from '#domain';
 import { companies, connectors, credentials } from '../commands/aggregates';
 import type { CommandOutcome, CommandPipeline } from '../commands/command-pipeline';
 import { openSecret, sealSecret, type SealedSecret } from '../crypto/credential-vault';

@@ -1,5 +1,5 @@
-import type { CompanyEvent } from '../../../domain/src';
-import { assertNever, COMPANY_EVENT_TYPES } from '../../../domain/src';
+import type { CompanyEvent } from '#domain';
+import { assertNever, COMPANY_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '../event-log/event-log';
 import { upcast } from '../event-log/upcasters';
 import { bumpRevision, forgetRevision } from './entity-revisions';

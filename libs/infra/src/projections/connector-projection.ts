@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ConnectorEvent, CredentialEvent } from '../../../domain/src';
-import { assertNever, CONNECTOR_EVENT_TYPES, CREDENTIAL_EVENT_TYPES, isConnectorEventType } from '../../../domain/src';
+import type { ConnectorEvent, CredentialEvent } from '#domain';
+import { assertNever, CONNECTOR_EVENT_TYPES, CREDENTIAL_EVENT_TYPES, isConnectorEventType } from '#domain';
 import type { RecordedEvent } from '../event-log/event-log';
 import { upcast } from '../event-log/upcasters';
 import { bumpRevision, forgetRevision } from './entity-revisions';

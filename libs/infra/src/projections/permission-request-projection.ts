@@ -1,4 +1,4 @@
-import type { CompanyEvent } from '../../../domain/src';
+import type { CompanyEvent } from '#domain';
 import { bumpRevision } from './entity-revisions';
 import { insertIfAbsent } from './projection';
 import type { RowStore } from './row-store';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Pool, PoolClient } from 'pg';
-import { companyStreamName, isDomainError, type CompanyCommand } from '../../../domain/src';
+import { companyStreamName, isDomainError, type CompanyCommand } from '#domain';
 import { companies } from '../commands/aggregates';
 import type { CommandPipeline } from '../commands/command-pipeline';
 import { asService, createDb } from '../database/database';

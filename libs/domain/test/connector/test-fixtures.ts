@@ -1,13 +1,13 @@
 // Shared builders for the connector decider specs. Not part of the public API.
-import type { Actor } from '../shared/decider';
+import type { Actor } from '../../src/shared/decider';
 import { DeciderSpec } from '../shared/decider-spec';
-import type { ConnectorCommand } from './commands';
-import type { ConnectorConfig } from './config-schemas';
-import { CONNECTOR_RUNTIME_SERVICE } from './authorization';
-import { connectorDecider } from './decider';
-import type { ConnectorEvent } from './events';
-import type { ConnectorType, Provider } from './provider-catalogue';
-import type { ConnectorSchedule } from './schedule';
+import type { ConnectorCommand } from '../../src/connector/commands';
+import type { ConnectorConfig } from '../../src/connector/config-schemas';
+import { CONNECTOR_RUNTIME_SERVICE } from '../../src/connector/authorization';
+import { connectorDecider } from '../../src/connector/decider';
+import type { ConnectorEvent } from '../../src/connector/events';
+import type { ConnectorType, Provider } from '../../src/connector/provider-catalogue';
+import type { ConnectorSchedule } from '../../src/connector/schedule';
 
 export const uuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 

@@ -1,8 +1,8 @@
 // Builders for the permission-request specs. Not part of the public API.
-import type { Actor } from '../shared/decider';
-import type { CompanyCommand } from './commands';
-import type { CompanyEvent } from './events';
-import type { ApprovalStep, PermissionChangeRequested } from './request-events';
+import type { Actor } from '../../src/shared/decider';
+import type { CompanyCommand } from '../../src/company/commands';
+import type { CompanyEvent } from '../../src/company/events';
+import type { ApprovalStep, PermissionChangeRequested } from '../../src/company/request-events';
 import {
   ADMIN_ID,
   ADMIN_ROLE_ID,

@@ -1,7 +1,7 @@
 // Given/when/then harness for deciders. Test-only: it relies on Jest's global
 // `expect`, so it is deliberately not re-exported from the package index.
-import { type Command, type Decider, type Event, fold } from './decider';
-import { DomainError } from './domain-errors';
+import { type Command, type Decider, type Event, fold } from '../../src/shared/decider';
+import { DomainError } from '../../src/shared/domain-errors';
 
 type ErrorClass<E extends DomainError> = abstract new (...args: never[]) => E;
 

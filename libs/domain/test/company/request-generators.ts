@@ -1,13 +1,13 @@
 // Random command sequences for the permission-request property tests
 // (requests-invariants.spec.ts). Test-only; not part of the public API.
 import fc from 'fast-check';
-import type { Actor } from '../shared/decider';
-import type { CompanyCommand } from './commands';
-import type { CompanyEvent } from './events';
+import type { Actor } from '../../src/shared/decider';
+import type { CompanyCommand } from '../../src/company/commands';
+import type { CompanyEvent } from '../../src/company/events';
 import { COLLEAGUE_ID } from './request-fixtures';
-import type { RequestState } from './request-state';
-import { ADMIN_ROLE_CODE } from './role-rules';
-import type { RegisteredCompany } from './state';
+import type { RequestState } from '../../src/company/request-state';
+import { ADMIN_ROLE_CODE } from '../../src/company/role-rules';
+import type { RegisteredCompany } from '../../src/company/state';
 import {
   ADMIN_ID,
   ADMIN_ROLE_ID,

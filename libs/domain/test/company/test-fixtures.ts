@@ -1,9 +1,9 @@
 // Shared builders for the company decider specs. Not part of the public API.
-import type { Actor } from '../shared/decider';
+import type { Actor } from '../../src/shared/decider';
 import { DeciderSpec } from '../shared/decider-spec';
-import type { CompanyCommand } from './commands';
-import { companyDecider } from './decider';
-import type { CompanyEvent, RoleDefined, RoleScope } from './events';
+import type { CompanyCommand } from '../../src/company/commands';
+import { companyDecider } from '../../src/company/decider';
+import type { CompanyEvent, RoleDefined, RoleScope } from '../../src/company/events';
 
 export const uuid = (n: number): string => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
