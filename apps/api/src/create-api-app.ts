@@ -13,6 +13,7 @@ import { ApiModule } from './api-module';
 import { ApiRuntime } from './api-runtime';
 import { setUpOpenApi } from './docs/openapi';
 import { ProblemFilter } from './http/problem-filter';
+import { parseJsonBody } from './http/json-body';
 import { createValidationPipe } from './http/validation';
 import { recordHttpMetrics } from './metrics/http-metrics';
 
@@ -66,7 +67,14 @@ export async function createApiApp(options: ApiAppOptions): Promise<NestFastifyA
       { logger: logging ? undefined : false, bufferLogs: logging, abortOnError: false, bodyParser: false },
     );
     const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-    fastify.removeContentTypeParser('text/plain');
+    fastify.removeContentTypeParser(['text/plain', 'application/json']);
+    fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+      try {
+        done(null, parseJsonBody(body as string));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    });
     if (logging) app.useLogger(app.get(NestPinoLogger));
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new ProblemFilter());
