@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, isISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsISO8601, isISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+import { parsePosition } from '#infra/event-log/position';
 import { badRequest } from '../http/problem';
 import { COMPANY_EVENT_TYPES, CONNECTOR_EVENT_TYPES, CREDENTIAL_EVENT_TYPES } from '#domain';
 
@@ -16,6 +17,20 @@ function AreEventTypes(): PropertyDecorator {
       defaultMessage: (args) => `type names no event type of this service: ${unknownTypes(args?.value).join(', ')}`,
     },
   });
+}
+
+/** A position-shaped value whose halves fit int64 (the format itself is checked by @Matches). */
+function IsLogPosition(options: ValidationOptions, { orInstant = false } = {}): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isLogPosition',
+      validator: {
+        validate: (value) =>
+          typeof value !== 'string' || (orInstant && INSTANT.test(value)) || !POSITION.test(value) || parsePosition(value) !== undefined,
+      },
+    },
+    options,
+  );
 }
 
 export const STREAM = /^[A-Za-z][A-Za-z0-9]{0,49}-[A-Za-z0-9_-]{1,150}$/;
@@ -113,6 +128,7 @@ export class AuditEventsQueryDto extends IntersectionType(LimitDto, TimeRangeDto
   @ApiPropertyOptional({ description: 'Only events after this log position ("commit/prepare", as answers show it)', example: '764/5' })
   @IsOptional()
   @Matches(POSITION, { message: 'after must be a log position such as 764/5' })
+  @IsLogPosition({ message: 'after must be a log position such as 764/5, each half at most 9223372036854775807' })
   after?: string;
 
   @ApiPropertyOptional({ description: `${CURSOR_HELP}; it carries the filters, which may be repeated but not changed` })
@@ -132,6 +148,7 @@ export class StateQueryDto {
   })
   @IsOptional()
   @Matches(new RegExp(`${INSTANT.source}|${POSITION.source}`), { message: 'at must be an ISO 8601 time with a zone or a log position such as 764/5' })
+  @IsLogPosition({ message: 'at must be an ISO 8601 time with a zone or a log position such as 764/5, each half at most 9223372036854775807' }, { orInstant: true })
   at?: string;
 }
 

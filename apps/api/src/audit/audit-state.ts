@@ -79,7 +79,8 @@ export function jsonSafe(value: unknown): unknown {
 /** `at`: a log position, or an ISO time with a zone (compared with createdAt); undefined = now. */
 export function parseAt(at: string | undefined): LogMoment | undefined {
   if (at === undefined) return undefined;
-  if (POSITION.test(at)) return { position: parsePosition(at)! };
+  const position = POSITION.test(at) ? parsePosition(at) : undefined;
+  if (position) return { position };
   if (isInstant(at)) return { time: new Date(at) };
   throw badRequest('validation_failed', 'Invalid request: at', [
     { field: 'at', messages: ['at must be an ISO 8601 time with a zone or a log position such as 764/5'] },

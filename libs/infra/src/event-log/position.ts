@@ -17,8 +17,13 @@ export function formatPosition(position: Position): string {
   return `${position.commit}/${position.prepare}`;
 }
 
+/** Both halves are PostgreSQL bigint / xid8 values and EventStoreDB's 64-bit positions: int64 at most. */
+export const MAX_POSITION_PART = 2n ** 63n - 1n;
+
+/** A position as answers show it, or undefined for anything else, a half above int64 included. */
 export function parsePosition(text: string): Position | undefined {
   const match = /^(\d{1,20})\/(\d{1,20})$/.exec(text.trim());
   if (!match) return undefined;
-  return { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
+  const position = { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
+  return position.commit > MAX_POSITION_PART || position.prepare > MAX_POSITION_PART ? undefined : position;
 }
