@@ -5,9 +5,16 @@ import { withDatabase } from './with-database';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-function ttlOf(flags: Record<string, string | boolean | undefined>): string {
-  const ttl = (flags.ttl as string | undefined) ?? '1h';
-  if (!/^\d+\s*[smhd]$/.test(ttl)) throw new UsageError('--ttl must look like 30m, 1h or 7d');
+/** The longest a token the CLI mints may live: longer-lived credentials belong to an identity provider. */
+export const MAX_TTL_DAYS = 30;
+const SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+export function ttlOf(flags: Record<string, string | boolean | undefined>, fallback = '1h'): string {
+  const ttl = (flags.ttl as string | undefined) ?? fallback;
+  const match = /^(\d{1,7})\s*([smhd])$/.exec(ttl);
+  if (!match) throw new UsageError('--ttl must look like 30m, 1h or 7d');
+  const seconds = Number(match[1]) * SECONDS[match[2]!]!;
+  if (seconds < 1 || seconds > MAX_TTL_DAYS * 86_400) throw new UsageError(`--ttl must be between 1s and ${MAX_TTL_DAYS}d`);
   return ttl;
 }
 

@@ -55,7 +55,13 @@ export async function mintServiceToken(jwt: JwtConfig, subject: { service: Servi
     .sign(new TextEncoder().encode(jwt.secret));
 }
 
-/** Verifies signature (allowlisted algorithms only), exp, nbf, iss and aud, then the claims' shape. */
+/** How far the clocks of the token's issuer and this service may disagree, for exp, nbf and iat. */
+export const CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * Verifies signature (allowlisted algorithms only), a required exp, nbf and iat (none beyond
+ * the clock skew), iss and aud, then the claims' shape.
+ */
 export function tokenVerifier(jwt: JwtConfig): (token: string) => Promise<VerifiedClaims> {
   const key: Uint8Array | JWTVerifyGetKey = jwt.jwksUrl
     ? createRemoteJWKSet(new URL(jwt.jwksUrl))
@@ -64,14 +70,14 @@ export function tokenVerifier(jwt: JwtConfig): (token: string) => Promise<Verifi
   return async (token) => {
     let payload: JWTPayload;
     try {
-      const verified =
-        key instanceof Uint8Array
-          ? await jwtVerify(token, key, { issuer: jwt.issuer, audience: jwt.audience, algorithms: [...jwt.algorithms] })
-          : await jwtVerify(token, key, { issuer: jwt.issuer, audience: jwt.audience, algorithms: [...jwt.algorithms] });
+      const options = { issuer: jwt.issuer, audience: jwt.audience, algorithms: [...jwt.algorithms], requiredClaims: ['exp'], clockTolerance: CLOCK_SKEW_SECONDS };
+      const verified = key instanceof Uint8Array ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
       payload = verified.payload;
     } catch (error) {
       throw new InvalidToken((error as { code?: string }).code ?? 'invalid token');
     }
+    // jose checks that iat is a number; a token issued in the future is not one to trust either.
+    if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) throw new InvalidToken('iat is in the future');
     if (typeof payload.company_id !== 'string' || !UUID.test(payload.company_id)) {
       throw new InvalidToken('company_id must be a company id');
     }
