@@ -16,15 +16,16 @@ afterAll(async () => {
 
 type Route = Readonly<{ method: string; path: string }>;
 
-async function routesWithBodies(): Promise<Route[]> {
+async function documented(withBody: boolean): Promise<Route[]> {
   const answer = await world.app.inject({ method: 'GET', url: '/docs-json' });
   const document = JSON.parse(answer.body) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
   return Object.entries(document.paths).flatMap(([path, operations]) =>
     Object.entries(operations)
-      .filter(([, operation]) => operation.requestBody !== undefined)
+      .filter(([method, operation]) => (operation.requestBody !== undefined) === withBody && method !== 'get')
       .map(([method]) => ({ method: method.toUpperCase(), path: path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'version' ? '1' : acme.companyId)) })),
   );
 }
+const routesWithBodies = (): Promise<Route[]> => documented(true);
 
 const send = (route: Route, payload: string) =>
   world.app.inject({
@@ -64,6 +65,20 @@ describe('hostile bodies on every route that takes one', () => {
         wrong.push(`${route.method} ${route.path}: ${answer.statusCode} ${answer.body.slice(0, 200)}`);
       }
       if (answer.body.includes('example.com') || answer.body.includes('admin":true')) wrong.push(`${route.method} ${route.path} repeats the body`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('routes that take no body (activate, deactivate, cancel, DELETE) refuse one that says anything, naming its fields', async () => {
+    const routes = await documented(false);
+    expect(routes.map((r) => r.method)).toEqual(expect.arrayContaining(['POST', 'DELETE']));
+    const wrong: string[] = [];
+    for (const route of routes) {
+      const answer = await send(route, JSON.stringify({ force: true, reason: 'x' }));
+      const fields = answer.statusCode === 400 ? JSON.parse(answer.body).errors.map((e: { field: string }) => e.field) : [];
+      if (answer.statusCode !== 400 || fields.join() !== 'force,reason') wrong.push(`${route.method} ${route.path}: ${answer.statusCode}`);
+      const array = await send(route, '[1]');
+      if (array.statusCode !== 400) wrong.push(`${route.method} ${route.path} with an array: ${array.statusCode}`);
     }
     expect(wrong).toEqual([]);
   });

@@ -10,6 +10,7 @@ import { AuditExportController } from './audit/audit-export-controller';
 import { AuditReader } from './audit/audit-reader';
 import { AuthGuard } from './auth/auth-guard';
 import { MinPositionInterceptor } from './consistency/min-position-interceptor';
+import { EmptyBodyInterceptor } from './http/empty-body';
 import { CONNECTOR_HANDLERS } from './connectors/connector-commands';
 import { ConnectorsController } from './connectors/connectors-controller';
 import { ConnectorsQueries } from './connectors/connectors-queries';
@@ -82,6 +83,7 @@ export class ApiModule {
         ProjectionWaiter,
         Readiness,
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: EmptyBodyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_INTERCEPTOR, useClass: MinPositionInterceptor },
       ],

@@ -80,6 +80,8 @@ export class ConnectorLifecycleCommand extends Command<CommandAnswer> {
     readonly caller: Caller,
     readonly connectorId: string,
     readonly type: 'ActivateConnector' | 'DeactivateConnector' | 'DeleteConnector',
+    /** If-Match, where the route takes it (DELETE). */
+    readonly expectedRevision?: bigint,
   ) {
     super();
   }
@@ -120,8 +122,9 @@ export class UpdateConnectorHandler implements ICommandHandler<UpdateConnectorCo
 export class ConnectorLifecycleHandler implements ICommandHandler<ConnectorLifecycleCommand> {
   constructor(private readonly runtime: ApiRuntime) {}
 
-  async execute({ caller, connectorId, type }: ConnectorLifecycleCommand): Promise<CommandAnswer> {
-    return answer(connectorId, await runAsUser(this.runtime.pipeline, caller, type, { connectorId }));
+  async execute({ caller, connectorId, type, expectedRevision }: ConnectorLifecycleCommand): Promise<CommandAnswer> {
+    const data = { connectorId, ...(expectedRevision !== undefined ? { expectedRevision } : {}) };
+    return answer(connectorId, await runAsUser(this.runtime.pipeline, caller, type, data));
   }
 }
 

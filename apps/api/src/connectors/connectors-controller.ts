@@ -7,7 +7,7 @@ import { CurrentService, type RequestService, ServiceRoute } from '../auth/servi
 import { callerOf, serviceCallerOf } from '../commands/caller';
 import { CommandAnswer } from '../commands/command-answer';
 import { newEntityId } from '../commands/command-identity';
-import { etagFor, type HeaderValue, requireIfMatch, UuidParam } from '../http/headers';
+import { etagFor, type HeaderValue, parseIfMatch, requireIfMatch, UuidParam } from '../http/headers';
 import { type ApiRequest, CurrentUser, type RequestUser } from '../http/request-user';
 import { DEFAULT_PAGE_SIZE, type Page, PageQueryDto } from '../pagination/page';
 import { ConnectorLifecycleCommand, RecordSyncCommand, RegisterConnectorCommand, UpdateConnectorCommand } from './connector-commands';
@@ -72,9 +72,10 @@ export class ConnectorsController {
 
   @Delete(':id')
   @HttpCode(200)
+  @ApiHeader({ name: 'If-Match', required: false, description: 'The revision (ETag) the deletion is for; a stale one is a 409 with the current revision' })
   @ApiOkResponse({ type: CommandAnswer })
-  remove(@Param('id', new UuidParam()) id: string, @Req() request: ApiRequest): Promise<CommandAnswer> {
-    return this.commands.execute(new ConnectorLifecycleCommand(callerOf(request), id, 'DeleteConnector'));
+  remove(@Param('id', new UuidParam()) id: string, @Headers('if-match') ifMatch: HeaderValue, @Req() request: ApiRequest): Promise<CommandAnswer> {
+    return this.commands.execute(new ConnectorLifecycleCommand(callerOf(request), id, 'DeleteConnector', parseIfMatch(ifMatch)));
   }
 
   /** The connector runtime reports a finished run; user tokens are refused. */

@@ -7,7 +7,6 @@ import { callerOf } from '../commands/caller';
 import { CommandAnswer } from '../commands/command-answer';
 import { newEntityId } from '../commands/command-identity';
 import { etagFor, type HeaderValue, parseIfMatch, UuidParam } from '../http/headers';
-import { badRequest } from '../http/problem';
 import { type ApiRequest, CurrentUser, type RequestUser } from '../http/request-user';
 import { DEFAULT_PAGE_SIZE, type Page } from '../pagination/page';
 import {
@@ -21,17 +20,6 @@ import {
 import { CancelRequestCommand, DecideRequestCommand, RequestPermissionChangeCommand } from './permission-request-commands';
 import { PermissionRequestsQueries } from './permission-requests-queries';
 
-/** Cancel takes no body; an empty class would make class-validator refuse even `{}`. */
-function requireEmptyBody(body: unknown): void {
-  if (body === undefined || body === null) return;
-  const fields = typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : ['body'];
-  if (fields.length === 0) return;
-  throw badRequest(
-    'validation_failed',
-    `Invalid request: ${fields.join(', ')}`,
-    fields.map((field) => ({ field, messages: [`property ${field} should not exist`] })),
-  );
-}
 
 @ApiTags('permission-change-requests')
 @ApiBearerAuth()
@@ -92,11 +80,10 @@ export class PermissionRequestsController {
   @ApiOkResponse({ type: CommandAnswer })
   async cancel(
     @Param('id', new UuidParam()) id: string,
-    @Body() body: unknown,
     @Req() request: ApiRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CommandAnswer> {
-    requireEmptyBody(body);
+    // No body: EmptyBodyInterceptor refuses one that says anything.
     return this.answered(reply, new CancelRequestCommand(callerOf(request), id));
   }
 

@@ -36,7 +36,7 @@ export type ActivateConnector = Command<
 
 export type DeactivateConnector = Command<'DeactivateConnector', { connectorId: string; actorIsAdmin: boolean }>;
 
-export type DeleteConnector = Command<'DeleteConnector', { connectorId: string; actorIsAdmin: boolean }>;
+export type DeleteConnector = Command<'DeleteConnector', { connectorId: string; expectedRevision?: bigint; actorIsAdmin: boolean }>;
 
 // Sent by the connector runtime (a service actor), which is authorised by its
 // identity, so no admin fact is needed. syncedAt is when the run finished.

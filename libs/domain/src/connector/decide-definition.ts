@@ -49,7 +49,8 @@ export function registerConnector(command: RegisterConnector, state: ConnectorSt
   ];
 }
 
-function assertExpectedRevision(connector: LiveConnector, expected: bigint | undefined): void {
+/** If-Match for connectors: a stale revision is a conflict that tells the current one. */
+export function assertExpectedRevision(connector: LiveConnector, expected: bigint | undefined): void {
   if (expected !== undefined && expected !== connector.revision) {
     throw new Conflict(
       'stale_revision',

@@ -3,6 +3,7 @@
 import { Invalid } from '../shared/domain-errors';
 import { authorizeManagement, requireConnectorOf, requireRuntime } from './authorization';
 import type { ActivateConnector, DeactivateConnector, DeleteConnector, RecordSync } from './commands';
+import { assertExpectedRevision } from './decide-definition';
 import type {
   ConnectorActivated,
   ConnectorDeactivated,
@@ -40,6 +41,7 @@ export function deactivateConnector(command: DeactivateConnector, state: Connect
 
 export function deleteConnector(command: DeleteConnector, state: ConnectorState): readonly ConnectorDeleted[] {
   const { user, connector } = authorizeManagement(command.metadata.actor, command.data.actorIsAdmin, state);
+  assertExpectedRevision(connector, command.data.expectedRevision);
   nextStatus(connector.status, 'delete');
   const { connectorId, companyId } = connector;
   return [
