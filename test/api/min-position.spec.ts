@@ -28,15 +28,34 @@ describe('X-Min-Position', () => {
     expect(answer.body.code).toBe('invalid_min_position');
   });
 
-  it('gives up with 503 projection_behind and Retry-After after the configured wait', async () => {
+  it('refuses a position past the end of the log at once: 400 naming the header, no waiting', async () => {
     const started = Date.now();
     const answer = await list('99999999999/1');
-    const elapsed = Date.now() - started;
-    expect(answer.status).toBe(503);
-    expect(answer.headers['retry-after']).toBe('1');
-    expect(answer.body.code).toBe('projection_behind');
-    expect(elapsed).toBeGreaterThanOrEqual(250);
-    expect(elapsed).toBeLessThan(1500);
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe('position_not_in_log');
+    expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['X-Min-Position']);
+    expect(Date.now() - started).toBeLessThan(250);
+  });
+
+  it('gives up with 503 projection_behind and Retry-After when the projector is truly behind', async () => {
+    // The projector's next batch waits for this lock, so the new role is in the log but not projected.
+    const holder = await world.db.owner.connect();
+    try {
+      await holder.query('BEGIN; LOCK TABLE public.roles IN ACCESS EXCLUSIVE MODE');
+      const created = await call(world.app, 'POST', '/v1/roles', { token: acme.adminToken, body: { code: 'held', name: 'Held' } });
+      expect(created.status).toBe(201);
+      const started = Date.now();
+      const answer = await list(created.body.position);
+      const elapsed = Date.now() - started;
+      expect(answer.status).toBe(503);
+      expect(answer.headers['retry-after']).toBe('1');
+      expect(answer.body.code).toBe('projection_behind');
+      expect(elapsed).toBeGreaterThanOrEqual(250);
+      expect(elapsed).toBeLessThan(1500);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
   });
 
   it('authenticates before waiting', async () => {

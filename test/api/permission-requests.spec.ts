@@ -228,6 +228,9 @@ describe('Idempotency-Key and X-Min-Position on the new routes', () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('invalid_min_position');
-    expect((await rolesOf(requester.token, requester.userId, '99999999999/1')).status).toBe(503);
+    // Past the end of the log: refused at once (issue 11), where it used to wait for a 503.
+    const beyond = await rolesOf(requester.token, requester.userId, '99999999999/1');
+    expect(beyond.status).toBe(400);
+    expect(beyond.body.code).toBe('position_not_in_log');
   });
 });

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Position } from '#infra/event-log/position';
+import { comparePositions, type Position } from '#infra/event-log/position';
 import { type CheckpointWatch, watchCheckpoint } from '#infra/projections/checkpoint-watch';
 import { ApiRuntime } from '../api-runtime';
-import { ProblemError } from '../http/problem';
+import { badRequest, ProblemError } from '../http/problem';
 
 export const COMPANY_PROJECTION = 'company';
 
@@ -19,9 +19,33 @@ export class ProjectionWaiter implements OnModuleDestroy {
 
   async waitFor(position: Position): Promise<void> {
     this.watch ??= watchCheckpoint(this.runtime.pool, COMPANY_PROJECTION);
-    const outcome = await this.watch.reached(position, this.runtime.config.minPositionWaitMs);
+    // A position no append has reached yet will never be projected: say so at once instead of
+    // waiting out MIN_POSITION_WAIT_MS. Checked beside the wait, so the common case pays nothing.
+    const stop = new AbortController();
+    const waiting = this.watch.reached(position, this.runtime.config.minPositionWaitMs, stop.signal);
+    const beyond = this.pastTheLog(position).then(
+      (past) => (past ? ('beyond' as const) : waiting),
+      () => waiting,
+    );
+    const outcome = await Promise.race([waiting, beyond]);
+    if (outcome === 'beyond') {
+      stop.abort();
+      throw badRequest('position_not_in_log', 'X-Min-Position is past the end of the log', [
+        { field: 'X-Min-Position', messages: ['is past the end of the log: send a position a command answered'] },
+      ]);
+    }
     if (outcome === 'halted') throw behind('The read model is halted and has not reached the requested position');
     if (outcome === 'timeout') throw behind('The read model has not reached the requested position yet; retry shortly');
+  }
+
+  /** Past the newest committed event (every committed one: the subscribers' horizon does not apply here). */
+  private async pastTheLog(position: Position): Promise<boolean> {
+    const { rows } = await this.runtime.pool.query<{ commit: string; prepare: string }>(
+      `SELECT transaction_id::text AS commit, global_position::text AS prepare FROM event_log.events
+        ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    const head = rows[0] ? { commit: BigInt(rows[0].commit), prepare: BigInt(rows[0].prepare) } : { commit: 0n, prepare: 0n };
+    return comparePositions(position, head) > 0;
   }
 
   /** Before the runtime ends the pool, which would wait for the listening connection. */

@@ -5,7 +5,7 @@ export type CheckpointReached = 'reached' | 'halted' | 'timeout';
 
 export type CheckpointWatch = Readonly<{
   /** Resolves as soon as the projection's checkpoint is at or past `position` (read first, then notified), or it halts, or time runs out. */
-  reached: (position: Position, timeoutMs: number) => Promise<CheckpointReached>;
+  reached: (position: Position, timeoutMs: number, signal?: AbortSignal) => Promise<CheckpointReached>;
   stop: () => Promise<void>;
 }>;
 
@@ -83,7 +83,7 @@ export function watchCheckpoint(pool: Pool, name: string): CheckpointWatch {
     if (row.status === 'halted') halt();
   };
 
-  const reached = async (position: Position, timeoutMs: number): Promise<CheckpointReached> => {
+  const reached = async (position: Position, timeoutMs: number, signal?: AbortSignal): Promise<CheckpointReached> => {
     let timer: NodeJS.Timeout | undefined;
     let recheck: NodeJS.Timeout | undefined;
     const outcome = new Promise<CheckpointReached>((resolve) => {
@@ -98,6 +98,7 @@ export function watchCheckpoint(pool: Pool, name: string): CheckpointWatch {
       };
       waiters.add(waiter);
       timer = setTimeout(() => waiter.settle('timeout'), timeoutMs);
+      signal?.addEventListener('abort', () => waiter.settle('timeout'), { once: true });
       recheck = setInterval(() => void read().catch(() => undefined), RECHECK_MS);
     });
     // LISTEN before the first read: a move between the two is then seen by one or the other.
