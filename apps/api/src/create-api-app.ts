@@ -13,7 +13,7 @@ import { ApiModule } from './api-module';
 import { ApiRuntime } from './api-runtime';
 import { setUpOpenApi } from './docs/openapi';
 import { ProblemFilter } from './http/problem-filter';
-import { parseJsonBody } from './http/json-body';
+import { parseJsonBody, requireUtf8 } from './http/json-body';
 import { createValidationPipe } from './http/validation';
 import { recordHttpMetrics } from './metrics/http-metrics';
 
@@ -68,8 +68,9 @@ export async function createApiApp(options: ApiAppOptions): Promise<NestFastifyA
     );
     const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
     fastify.removeContentTypeParser(['text/plain', 'application/json']);
-    fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
       try {
+        requireUtf8(request.headers['content-type']);
         done(null, parseJsonBody(body as string));
       } catch (error) {
         done(error as Error, undefined);

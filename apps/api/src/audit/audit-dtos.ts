@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, isISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateBy, type ValidationOptions } from 'class-validator';
 import { parsePosition } from '#infra/event-log/position';
 import { badRequest } from '../http/problem';
 import { COMPANY_EVENT_TYPES, CONNECTOR_EVENT_TYPES, CREDENTIAL_EVENT_TYPES } from '#domain';
+import { DecimalInteger } from '../http/decimal-integer';
 
 // A misspelt type would otherwise answer an empty page, which reads as "it never happened".
 const KNOWN_TYPES: ReadonlySet<string> = new Set([...COMPANY_EVENT_TYPES, ...CONNECTOR_EVENT_TYPES, ...CREDENTIAL_EVENT_TYPES]);
@@ -51,7 +51,7 @@ const CURSOR_HELP = 'Opaque: the `next` of the previous page';
 class LimitDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @DecimalInteger()
   @IsInt()
   @Min(1)
   @Max(1000)

@@ -1,4 +1,4 @@
-import { badRequest, type FieldError } from './problem';
+import { badRequest, type FieldError, ProblemError } from './problem';
 
 /** Deeper than any body the API takes (connector configs nest a few levels); checked before parsing. */
 export const MAX_BODY_DEPTH = 32;
@@ -63,4 +63,16 @@ export function parseJsonBody(text: string): unknown {
   collect(value, '', errors);
   if (errors.length > 0) throw badRequest('validation_failed', `Invalid request: ${errors.map((e) => e.field).join(', ')}`, errors);
   return value;
+}
+
+/** JSON is UTF-8 (RFC 8259): a body that says it is in another charset is refused, not misread. */
+export function requireUtf8(contentType: string | undefined): void {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  if (charset === undefined || charset === 'utf-8' || charset === 'utf8') return;
+  throw new ProblemError({
+    status: 415,
+    code: 'unsupported_charset',
+    detail: 'JSON bodies must be UTF-8',
+    errors: [{ field: 'Content-Type', messages: ['charset must be utf-8 when given'] }],
+  });
 }
