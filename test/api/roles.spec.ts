@@ -60,7 +60,10 @@ describe('roles: command → event → projection → query', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ id: created.id, revision: '2', position: expect.any(String) });
     expect(first.headers.etag).toBe('"2"');
-    const weak = await call(world.app, 'PATCH', path, { token: acme.adminToken, body: { description: 'edits' }, headers: { 'if-match': 'W/"2"' } });
+    // A weak ETag never matches If-Match (strong comparison, issue 11): 412, nothing changed.
+    const weakTag = await call(world.app, 'PATCH', path, { token: acme.adminToken, body: { description: 'edits' }, headers: { 'if-match': 'W/"2"' } });
+    expect(weakTag.status).toBe(412);
+    const weak = await call(world.app, 'PATCH', path, { token: acme.adminToken, body: { description: 'edits' }, headers: { 'if-match': '"2"' } });
     expect(weak.body.revision).toBe('3');
     const bare = await call(world.app, 'PATCH', path, { token: acme.adminToken, body: { scope: 'project:alpha' }, headers: { 'if-match': '3' } });
     expect(bare.body.revision).toBe('4');

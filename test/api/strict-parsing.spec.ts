@@ -21,6 +21,17 @@ describe('strict parsing', () => {
     }
   });
 
+  it.each(['2"', '"1', '""', '"1 "', 'W/"1"', 'w/"1"', '"0x1"'])('If-Match: %s is refused, and the role stays as it was', async (ifMatch) => {
+    const created = await call(world.app, 'POST', '/v1/roles', { token: acme.adminToken, body: { code: `im.${Buffer.from(ifMatch).toString('hex')}`, name: 'Before' } });
+    const path = `/v1/roles/${created.body.id}`;
+    const answer = await call(world.app, 'PATCH', path, { token: acme.adminToken, body: { name: 'After' }, headers: { 'if-match': ifMatch } });
+    expect([400, 412]).toContain(answer.status);
+    expect(answer.body.errors.map((e: { field: string }) => e.field)).toEqual(['If-Match']);
+    expect(answer.status === 412).toBe(ifMatch.startsWith('W/'));
+    const read = await call(world.app, 'GET', path, { token: acme.adminToken, headers: { 'x-min-position': created.body.position } });
+    expect(read.body.name).toBe('Before');
+  });
+
   it('limit=5 is five', async () => {
     const answer = await call(world.app, 'GET', '/v1/roles?limit=1', { token: acme.adminToken });
     expect(answer.status).toBe(200);

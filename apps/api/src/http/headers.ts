@@ -3,7 +3,8 @@ import { parsePosition, type Position } from '#infra/event-log/position';
 import { badRequest, ProblemError } from './problem';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const REVISION = /^(?:W\/)?"?(\d{1,19})"?$/;
+// A strong entity tag "3", or the bare digits curl users type; nothing half-quoted.
+const REVISION = /^(?:"(\d{1,19})"|(\d{1,19}))$/;
 // Printable ASCII only: keys end up in a varchar primary key and in logs.
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -26,19 +27,28 @@ export class UuidParam implements PipeTransform<string, string> {
 }
 
 /**
- * If-Match as a role revision. Accepts `"3"`, `3` and `W/"3"`: clients and proxies write the
- * ETag back in all three forms. `*` means "whatever is current", i.e. no precondition.
+ * If-Match as a revision: `"3"` (the ETag as sent) or `3`. `*` means "whatever is current", i.e.
+ * no precondition. If-Match compares strongly (RFC 9110 13.1.1): a weak tag `W/"3"` never
+ * matches, so it fails the precondition (412) rather than being read as `"3"`.
  */
 export function parseIfMatch(raw: HeaderValue): bigint | undefined {
   const text = single(raw)?.trim();
   if (text === undefined || text === '' || text === '*') return undefined;
+  if (text.startsWith('W/')) {
+    throw new ProblemError({
+      status: 412,
+      code: 'weak_etag',
+      detail: 'If-Match compares strongly: a weak ETag (W/...) never matches; send the ETag as the answer gave it',
+      errors: [{ field: 'If-Match', messages: ['must be a strong ETag such as "3"'] }],
+    });
+  }
   const match = REVISION.exec(text);
   if (!match) {
     throw badRequest('invalid_if_match', 'If-Match must be a revision such as "3"', [
       { field: 'If-Match', messages: ['must be a revision such as "3"'] },
     ]);
   }
-  return BigInt(match[1]!);
+  return BigInt(match[1] ?? match[2]!);
 }
 
 export function requireIfMatch(raw: HeaderValue): bigint {
