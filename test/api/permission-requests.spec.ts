@@ -150,6 +150,30 @@ describe('permission change requests: request → two approvals → role held', 
  */
 const warmPool = () => Promise.all(Array.from({ length: 6 }, () => call(world.app, 'GET', '/v1/roles', { token: acme.adminToken })));
 
+/**
+ * Starts the calls while appends to the log wait on a lock, so both load the request before
+ * either decision is written: without it the race depends on two HTTP requests arriving within
+ * the same few milliseconds, and the second, loading after the first committed, rightly
+ * approves step 2.
+ */
+async function withAppendsHeld<T>(start: () => Promise<T>[]): Promise<T[]> {
+  const holder = await world.db.owner.connect();
+  try {
+    await holder.query('BEGIN; LOCK TABLE event_log.events IN SHARE MODE');
+    const calls = start();
+    const waiting = async () =>
+      (await holder.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'event_log.events'::regclass AND NOT granted")).rows[0]!.n;
+    for (const deadline = Date.now() + 5000; (await waiting()) === 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+    // The first append is waiting; give the other call time to load the same revision.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await holder.query('ROLLBACK');
+    return await Promise.all(calls);
+  } finally {
+    await holder.query('ROLLBACK').catch(() => undefined);
+    holder.release();
+  }
+}
+
 describe('concurrent decisions', () => {
   it('two admins approving a one-step request at the same moment: one 2xx, one 409, one approval in the log', async () => {
     const created = await requestChange(world.app, requester.token, { targetUserId: colleague.userId, diff: { grant: ['ops.viewer'] } });
@@ -168,8 +192,7 @@ describe('concurrent decisions', () => {
     const target = await world.member(acme, 'Dora');
     const created = await requestChange(world.app, requester.token, { targetUserId: target.userId, diff: { grant: ['Vibot.admin'] } });
     const id: string = created.body.id;
-    await warmPool();
-    const answers = await Promise.all([decide(world.app, admin1.token, id, 'approve'), decide(world.app, admin2.token, id, 'approve')]);
+    const answers = await withAppendsHeld(() => [decide(world.app, admin1.token, id, 'approve'), decide(world.app, admin2.token, id, 'approve')]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     expect(answers.find((a) => a.status === 409)!.body).toMatchObject({ code: 'stale_revision', currentRevision: '2' });
     expect(await countRequestEvents(world.db, id, 'PermissionChangeStepApproved')).toBe(1);
