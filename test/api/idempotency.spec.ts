@@ -1,5 +1,6 @@
 import { createApiApp } from '../../apps/api/src/create-api-app';
-import { requestHash } from '../../apps/api/src/idempotency/idempotency-interceptor';
+import { ApiRuntime } from '../../apps/api/src/api-runtime';
+import { requestFingerprint } from '../../apps/api/src/idempotency/request-fingerprint';
 import { type ApiWorld, call, type Company, countEvents, startWorld } from './api-kit';
 
 let world: ApiWorld;
@@ -12,6 +13,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
+
+/** The fingerprint the API stores for POST /v1/roles with this body. */
+const fingerprint = (body: object) => requestFingerprint(world.app.get(ApiRuntime).fingerprintKey, { method: 'POST', path: '/v1/roles', body });
 
 const post = (key: string, body: object, token = acme.adminToken) =>
   call(world.app, 'POST', '/v1/roles', { token, body, headers: { 'idempotency-key': key } });
@@ -55,10 +59,11 @@ describe('Idempotency-Key', () => {
 
   it('answers 409 while a request with the key is still in flight', async () => {
     const body = { code: 'slow', name: 'Slow' };
-    await world.db.owner.query('INSERT INTO api.idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)', [
+    await world.db.owner.query('INSERT INTO api.idempotency_keys (user_id, company_id, key, request_hash) VALUES ($1, $2, $3, $4)', [
       acme.adminUserId,
+      acme.companyId,
       'in-flight',
-      requestHash('POST', '/v1/roles', body),
+      fingerprint(body),
     ]);
     const answer = await post('in-flight', body);
     expect(answer.status).toBe(409);
@@ -87,8 +92,9 @@ describe('Idempotency-Key', () => {
   it('takes over a key whose first attempt died before appending', async () => {
     const body = { code: 'never-appended', name: 'Never appended' };
     await world.db.owner.query(
-      `INSERT INTO api.idempotency_keys (user_id, key, request_hash, created_at) VALUES ($1, $2, $3, now() - interval '2 minutes')`,
-      [acme.adminUserId, 'crash-before-append', requestHash('POST', '/v1/roles', body)],
+      `INSERT INTO api.idempotency_keys (user_id, company_id, key, request_hash, created_at)
+       VALUES ($1, $2, $3, $4, now() - interval '2 minutes')`,
+      [acme.adminUserId, acme.companyId, 'crash-before-append', fingerprint(body)],
     );
     const answer = await post('crash-before-append', body);
     expect(answer.status).toBe(201);

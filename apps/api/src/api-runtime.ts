@@ -6,6 +6,7 @@ import type { AppConfig } from '#infra/config/config';
 import { KeyStore } from '#infra/crypto/key-store';
 import type { Db } from '#infra/database/database';
 import type { EventLog } from '#infra/event-log/event-log';
+import { fingerprintKey } from './idempotency/request-fingerprint';
 
 /**
  * Everything the API is built from, made once by createApiApp from explicit inputs. The class
@@ -25,10 +26,16 @@ export class ApiRuntime implements OnApplicationShutdown {
 
   private closed = false;
   private keyStore: KeyStore | undefined;
+  private idempotencyKey: Buffer | undefined;
 
   /** The master key is read on first use, so the API starts without one until a secret is handled. */
   get keys(): KeyStore {
     return (this.keyStore ??= new KeyStore(this.pool, this.config.masterKey()));
+  }
+
+  /** Keys the Idempotency-Key fingerprints; read on first use like the key store. */
+  get fingerprintKey(): Buffer {
+    return (this.idempotencyKey ??= fingerprintKey(this.config.masterKey()));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -10,14 +10,16 @@ export function uuidFromHash(text: string): string {
 }
 
 /**
- * The command id, fixed per request. With an Idempotency-Key it is derived from (user, key):
- * a retry after a lost answer produces the same event ids, which the log refuses to duplicate.
+ * The command id, fixed per request. With an Idempotency-Key it is derived from (user, key, the
+ * key's use): a retry after a lost answer produces the same event ids, which the log refuses to
+ * duplicate, while the same key used again after it expired starts a new command.
  */
 export function commandIdOf(request: ApiRequest): string {
   if (request.commandId === undefined) {
     const key = parseIdempotencyKey(request.headers['idempotency-key']);
     const userId = requireUser(request).actor.userId;
-    request.commandId = key === undefined ? randomUUID() : uuidFromHash(`command:${userId}:${key}`);
+    const use = request.idempotentUse === undefined ? '' : `:${request.idempotentUse}`;
+    request.commandId = key === undefined ? randomUUID() : uuidFromHash(`command:${userId}:${key}${use}`);
   }
   return request.commandId;
 }

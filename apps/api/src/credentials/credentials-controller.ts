@@ -12,6 +12,7 @@ import { type ApiRequest, CurrentUser, type RequestUser } from '../http/request-
 import { type CredentialAnswer, DestroyCredentialVersionCommand, ReadRuntimeSecretCommand, RotateCredentialCommand } from './credential-commands';
 import { CredentialAnswerDto, CredentialListDto, RotateCredentialDto, RuntimeSecretDto } from './credential-dtos';
 import { CredentialsQueries } from './credentials-queries';
+import { SecretFields } from '../idempotency/request-fingerprint';
 
 const VERSION = /^[1-9]\d{0,8}$/;
 
@@ -39,6 +40,7 @@ export class CredentialsController {
 
   @Post()
   @HttpCode(201)
+  @SecretFields('secret')
   @ApiCreatedResponse({ type: CredentialAnswerDto })
   rotate(@Param('id', new UuidParam()) id: string, @Body() body: RotateCredentialDto, @Req() request: ApiRequest): Promise<CredentialAnswer> {
     return this.commands.execute(new RotateCredentialCommand(callerOf(request), id, body.secret, body.expectedVersion));

@@ -12,6 +12,8 @@ export type RequestUser = Readonly<{ actor: UserActor; claims: AccessClaims }>;
 export type ApiRequest = FastifyRequest & {
   user?: RequestUser;
   commandId?: string;
+  /** Which use of its Idempotency-Key this request is (see IdempotencyStore.reserve). */
+  idempotentUse?: string;
   /** Set when an Idempotency-Key is retried after an attempt of unknown outcome, reserved then. */
   recoverSince?: Date;
 };

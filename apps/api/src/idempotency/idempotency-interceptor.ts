@@ -2,24 +2,19 @@ import { type CallHandler, type ExecutionContext, HttpException, Injectable, typ
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
-import { createHash } from 'node:crypto';
 import { catchError, concatMap, from, type Observable, of, switchMap, throwError } from 'rxjs';
 import { isDomainError } from '#domain';
 import { WrongExpectedVersion } from '#infra/event-log/event-log';
-import { canonicalJson } from '../http/canonical-json';
 import { parseIdempotencyKey } from '../http/headers';
 import { ProblemError } from '../http/problem';
 import type { ApiRequest } from '../http/request-user';
+import { ApiRuntime } from '../api-runtime';
 import { IdempotencyStore } from './idempotency-store';
+import { requestFingerprint, SECRET_FIELDS } from './request-fingerprint';
 
 const COMMAND_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 // Headers that are part of the answer itself and must come back on a replay.
 const REPLAYED_HEADERS = ['etag', 'location'] as const;
-
-/** What "the same request" means for a key: method, path and body, whatever the key order. */
-export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method}\n${path}\n${canonicalJson(body ?? null)}`).digest('hex');
-}
 
 /** Errors that prove nothing was appended: the request was refused before or by the decision. */
 function isRefusal(error: unknown): boolean {
@@ -38,6 +33,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly store: IdempotencyStore,
     private readonly reflector: Reflector,
+    private readonly runtime: ApiRuntime,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -46,17 +42,24 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = parseIdempotencyKey(request.headers['idempotency-key']);
     if (key === undefined) return next.handle();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const userId = request.user.actor.userId;
+    const { userId, companyId } = request.user.actor;
     const status =
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (request.method === 'POST' ? 201 : 200);
 
-    return from(this.store.reserve(userId, key, requestHash(request.method, request.url.split('?')[0]!, request.body))).pipe(
+    const secretFields = this.reflector.get<string[] | undefined>(SECRET_FIELDS, context.getHandler()) ?? [];
+    const fingerprint = requestFingerprint(
+      this.runtime.fingerprintKey,
+      { method: request.method, path: request.url.split('?')[0]!, body: request.body },
+      secretFields,
+    );
+    return from(this.store.reserve({ userId, companyId }, key, fingerprint)).pipe(
       switchMap((reservation) => {
         if (reservation.kind === 'replay') {
           for (const [name, value] of Object.entries(reservation.answer.headers)) reply.header(name, value);
           reply.header('Idempotent-Replayed', 'true').status(reservation.status);
           return of(reservation.answer.body);
         }
+        request.idempotentUse = reservation.use;
         if (reservation.recoverSince !== undefined) request.recoverSince = reservation.recoverSince;
         return next.handle().pipe(
           concatMap(async (body: unknown) => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ApiRuntime } from '../api-runtime';
 import { ProblemError } from '../http/problem';
 
@@ -6,39 +6,95 @@ import { ProblemError } from '../http/problem';
 export type StoredAnswer = Readonly<{ body: unknown; headers: Readonly<Record<string, string>> }>;
 
 export type Reservation =
-  /** recoverSince: an attempt of unknown outcome held the key since then; its events may be in the log. */
-  | Readonly<{ kind: 'fresh'; recoverSince?: Date }>
+  /**
+   * use: which use of the key this is (its reservation time), so that a key used again after it
+   * expired derives new command ids; undefined for keys from before migration 014.
+   * recoverSince: an attempt of unknown outcome held the key since then; its events may be in the log.
+   */
+  | Readonly<{ kind: 'fresh'; use: string | undefined; recoverSince?: Date }>
   | Readonly<{ kind: 'replay'; status: number; answer: StoredAnswer }>;
 
-type Row = { request_hash: string; status_code: number | null; response: StoredAnswer | null; stale: boolean; reserved_at: Date };
+type Row = {
+  request_hash: string;
+  status_code: number | null;
+  response: StoredAnswer | null;
+  stale: boolean;
+  reserved_at: Date;
+  use: string;
+};
+
+/** Whose key it is: keys are per user, and go with their company when it is shredded. */
+export type KeyOwner = Readonly<{ userId: string; companyId: string }>;
+
+/** Written over the unkeyed hashes of before migration 014: such a key answers any retry. */
+const LEGACY_FINGERPRINT = 'legacy-unkeyed';
+const SWEEP_EVERY_MS = 10 * 60_000;
+const SWEEP_BATCH = 1000;
 
 /** Durable Idempotency-Key bookkeeping in api.idempotency_keys (user_id, key). */
 @Injectable()
-export class IdempotencyStore {
+export class IdempotencyStore implements OnModuleInit, OnModuleDestroy {
+  private sweeper: NodeJS.Timeout | undefined;
+
   constructor(private readonly runtime: ApiRuntime) {}
+
+  onModuleInit(): void {
+    this.sweeper = setInterval(() => void this.sweep().catch(() => undefined), SWEEP_EVERY_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private get ttlSeconds(): number {
+    return this.runtime.config.idempotencyKeyTtlSeconds;
+  }
+
+  /**
+   * Deletes keys past their time to live, a batch at a time by the reserved_at index, so the
+   * table holds about one day of keys however long the service runs. Returns how many went.
+   */
+  async sweep(): Promise<number> {
+    let swept = 0;
+    for (;;) {
+      const { rowCount } = await this.runtime.pool.query(
+        `DELETE FROM api.idempotency_keys WHERE ctid = ANY (ARRAY(
+           SELECT ctid FROM api.idempotency_keys WHERE reserved_at < now() - make_interval(secs => $1) LIMIT $2))`,
+        [this.ttlSeconds, SWEEP_BATCH],
+      );
+      swept += rowCount ?? 0;
+      if ((rowCount ?? 0) < SWEEP_BATCH) return swept;
+    }
+  }
 
   /** A reservation this old belongs to an attempt that died mid-request; it must not block the key forever. */
   private get inFlightMs(): number {
     return this.runtime.config.idempotencyInFlightMs;
   }
 
-  async reserve(userId: string, key: string, requestHash: string): Promise<Reservation> {
+  async reserve({ userId, companyId }: KeyOwner, key: string, requestHash: string): Promise<Reservation> {
     // Two rounds: the row we collide with may be released between our insert and our read.
     for (let round = 0; round < 3; round++) {
+      // A key past its time to live is forgotten even before the sweep gets to it.
       const inserted = await this.runtime.pool.query(
-        `INSERT INTO api.idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
-         ON CONFLICT (user_id, key) DO NOTHING`,
-        [userId, key, requestHash],
+        `INSERT INTO api.idempotency_keys AS k (user_id, company_id, key, request_hash) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (user_id, key) DO UPDATE
+            SET company_id = EXCLUDED.company_id, request_hash = EXCLUDED.request_hash, status_code = NULL,
+                response = NULL, created_at = now(), reserved_at = now()
+          WHERE k.reserved_at < now() - make_interval(secs => $5)
+         RETURNING reserved_at::text AS use`,
+        [userId, companyId, key, requestHash, this.ttlSeconds],
       );
-      if (inserted.rowCount === 1) return { kind: 'fresh' };
+      if (inserted.rowCount === 1) return { kind: 'fresh', use: (inserted.rows[0] as { use: string }).use };
       const { rows } = await this.runtime.pool.query<Row>(
-        `SELECT request_hash, status_code, response, reserved_at, created_at < now() - make_interval(secs => $3 / 1000.0) AS stale
+        `SELECT request_hash, status_code, response, reserved_at, reserved_at::text AS use,
+                created_at < now() - make_interval(secs => $3 / 1000.0) AS stale
            FROM api.idempotency_keys WHERE user_id = $1 AND key = $2`,
         [userId, key, this.inFlightMs],
       );
       const row = rows[0];
       if (row === undefined) continue;
-      if (row.request_hash !== requestHash) {
+      if (row.request_hash !== requestHash && row.request_hash !== LEGACY_FINGERPRINT) {
         throw new ProblemError({
           status: 422,
           code: 'idempotency_key_reuse',
@@ -48,7 +104,9 @@ export class IdempotencyStore {
       if (row.status_code !== null && row.response !== null) {
         return { kind: 'replay', status: row.status_code, answer: row.response };
       }
-      if (row.stale && (await this.takeOver(userId, key))) return { kind: 'fresh', recoverSince: row.reserved_at };
+      if (row.stale && (await this.takeOver(userId, key))) {
+        return { kind: 'fresh', use: row.request_hash === LEGACY_FINGERPRINT ? undefined : row.use, recoverSince: row.reserved_at };
+      }
       throw new ProblemError({
         status: 409,
         code: 'idempotency_key_in_flight',

@@ -27,6 +27,8 @@ export type AppConfig = Readonly<{
   commands: Readonly<{ cacheSize: number; retryMs: number; snapshotEvery: number }>;
   /** An Idempotency-Key reservation older than this belongs to an attempt that died. */
   idempotencyInFlightMs: number;
+  /** An Idempotency-Key is remembered this long after its first use, then forgotten and swept. */
+  idempotencyKeyTtlSeconds: number;
   requestExpiryIntervalMs: number;
   /** Wraps the per-company keys of credential secrets: MASTER_KEY, else .data/master.key. */
   masterKey: () => Buffer;
@@ -83,6 +85,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       snapshotEvery: integer(env, 'SNAPSHOT_EVERY', 100),
     },
     idempotencyInFlightMs: integer(env, 'IDEMPOTENCY_IN_FLIGHT_MS', 60_000),
+    idempotencyKeyTtlSeconds: integer(env, 'IDEMPOTENCY_KEY_TTL_SECONDS', 86_400),
     requestExpiryIntervalMs: integer(env, 'REQUEST_EXPIRY_INTERVAL_MS', 30_000),
     // Read when needed, so that commands which never touch secrets never create the key file.
     masterKey: () => {

@@ -61,9 +61,16 @@ export class KeyStore {
     await this.pool.query('DELETE FROM keystore.data_keys WHERE key_id = $1', [keyId]);
   }
 
-  /** Crypto-shredding of a whole company: every secret it ever stored becomes unreadable. */
+  /**
+   * Crypto-shredding of a whole company: every secret it ever stored becomes unreadable, and
+   * its Idempotency-Key entries (fingerprints and first answers of its requests) go with it.
+   */
   async destroyCompanyKeys(companyId: string): Promise<void> {
-    await this.pool.query('DELETE FROM keystore.data_keys WHERE company_id = $1', [companyId]);
-    await this.pool.query('DELETE FROM keystore.company_keys WHERE company_id = $1', [companyId]);
+    await this.pool.query(
+      `WITH data_keys AS (DELETE FROM keystore.data_keys WHERE company_id = $1),
+            idempotency AS (DELETE FROM api.idempotency_keys WHERE company_id = $1)
+       DELETE FROM keystore.company_keys WHERE company_id = $1`,
+      [companyId],
+    );
   }
 }

@@ -81,11 +81,13 @@ export interface PermissionChangeRequestDetailsTable {
 
 export interface IdempotencyKeysTable {
   user_id: string;
+  company_id: string;
   key: string;
   request_hash: string;
   status_code: number | null;
   response: unknown;
   created_at: Timestamp;
+  reserved_at: Timestamp;
 }
 
 /** Seed 000 (migrations/006): one row per live connector. */
