@@ -12,6 +12,7 @@ import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { ApiModule } from './api-module';
 import { ApiRuntime } from './api-runtime';
 import { setUpOpenApi } from './docs/openapi';
+import { clientErrorHandler, frameworkErrors } from './http/framework-errors';
 import { ProblemFilter } from './http/problem-filter';
 import { parseJsonBody, requireUtf8 } from './http/json-body';
 import { createValidationPipe } from './http/validation';
@@ -61,7 +62,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<NestFastifyA
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
       ApiModule.forRoot(runtime, logger, logging),
-      new FastifyAdapter({ bodyLimit: 1024 * 1024 }),
+      new FastifyAdapter({ bodyLimit: 1024 * 1024, frameworkErrors, clientErrorHandler }),
       // Fastify's own JSON parser only: the API speaks JSON, so forms and text are 415, not
       // bodies that happen to validate.
       { logger: logging ? undefined : false, bufferLogs: logging, abortOnError: false, bodyParser: false },

@@ -1,4 +1,5 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { ServiceClaims, ServiceScope } from '#infra/auth/tokens';
 import { ProblemError } from '../http/problem';
 import type { ApiRequest } from '../http/request-user';
@@ -17,7 +18,9 @@ export type ServiceRequest = ApiRequest & { service?: RequestService };
  * Marks a route as served to one service only: its token is required and user tokens (admins
  * included) are refused. Every route without it is a user route, which refuses service tokens.
  */
-export const ServiceRoute = (service: ServiceScope): MethodDecorator & ClassDecorator => SetMetadata(SERVICE_ROUTE, service);
+export const ServiceRoute = (service: ServiceScope): MethodDecorator =>
+  // Said in the OpenAPI document too (x-vibot-service): a client needs that service's token.
+  applyDecorators(SetMetadata(SERVICE_ROUTE, service), ApiExtension('x-vibot-service', service));
 
 export function requireService(request: ServiceRequest): RequestService {
   if (!request.service) {
