@@ -1,8 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { Client } from 'pg';
 import {
@@ -23,6 +20,7 @@ import { upcast } from '#infra/event-log/upcasters';
 import { type Projector, startProjector } from '#infra/projections/projector';
 import { waitForProjection } from '../support/projection-wait';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { makeTempDir, removeTempDir } from '../support/temp-dir';
 import { TEST_JWT_SECRET } from '../support/test-settings';
 
 export function testConfig(env: Record<string, string> = {}): AppConfig {
@@ -31,7 +29,7 @@ export function testConfig(env: Record<string, string> = {}): AppConfig {
     JWKS_URL: '',
     JWT_ALGORITHMS: 'HS256',
     JWT_SECRET: TEST_JWT_SECRET,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'vibot-api-')),
+    DATA_DIR: makeTempDir('vibot-api'),
     MIN_POSITION_WAIT_MS: '2000',
     MAX_PROJECT_SCOPED_ROLES: '2',
     LOG_LEVEL: 'silent',
@@ -125,6 +123,7 @@ export async function startWorld(env: Record<string, string> = {}, options: { lo
       await app.close();
       await projector.stop();
       await db.drop();
+      removeTempDir(config.dataDir);
     },
   };
 }

@@ -1,11 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '#infra/config/config';
 import { createPool } from '#infra/database/database';
 import { KeyDestroyed, KeyStore } from '#infra/crypto/key-store';
 import { openSecret, sealSecret, SecretTooLarge } from '#infra/crypto/credential-vault';
+import { makeTempDir, removeTempDir } from '../support/temp-dir';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let db: TestDatabase;
@@ -68,11 +68,15 @@ describe('key store and sealed secrets', () => {
   });
 
   it('the embedded default generates a 32-byte master key under the data directory with mode 0600', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'vibot-master-'));
-    const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40), API_DATABASE_PASSWORD: 'x' });
-    const key = config.masterKey();
-    expect(key).toHaveLength(32);
-    expect(config.masterKey()).toEqual(key);
-    expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+    const dataDir = makeTempDir('vibot-master');
+    try {
+      const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40), API_DATABASE_PASSWORD: 'x' });
+      const key = config.masterKey();
+      expect(key).toHaveLength(32);
+      expect(config.masterKey()).toEqual(key);
+      expect(statSync(join(dataDir, 'master.key')).mode & 0o777).toBe(0o600);
+    } finally {
+      removeTempDir(dataDir);
+    }
   });
 });

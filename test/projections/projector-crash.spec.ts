@@ -1,22 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { appendHistory, simulateCompany, type CompanyHistory } from '../support/company-history';
 import { expectedReadModel, readModelOf } from '../support/read-model-snapshot';
 import { waitForProjection } from '../support/projection-wait';
+import { makeTempDir, removeTempDir } from '../support/temp-dir';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { TEST_API_PASSWORD, TEST_JWT_SECRET } from '../support/test-settings';
 
 const PROJECTOR = join(__dirname, '../../dist/apps/projector/src/main.js');
 
 let db: TestDatabase;
+const dataDir = makeTempDir('vibot-projector');
 beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => {
   await db.drop();
+  removeTempDir(dataDir);
 });
 
 function startProjectorProcess(): ChildProcess {
@@ -27,7 +29,7 @@ function startProjectorProcess(): ChildProcess {
       DATABASE_URL: db.ownerUrl,
       API_DATABASE_PASSWORD: TEST_API_PASSWORD,
       JWT_SECRET: TEST_JWT_SECRET,
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'vibot-projector-')),
+      DATA_DIR: dataDir,
       PROJECTOR_BATCH_SIZE: '10',
       LOG_LEVEL: 'silent',
     },

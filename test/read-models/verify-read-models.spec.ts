@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { companyStreamName } from '#domain';
 import { newCommandContext, toEnvelopes } from '#infra/event-log/envelope';
 import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
@@ -9,6 +6,7 @@ import { verifyReadModels } from '#infra/read-models/verify-read-models';
 import { runCli } from '../cli/run-cli';
 import { appendHistory, type CompanyHistory, registered, simulateCompany } from '../support/company-history';
 import { waitForProjection } from '../support/projection-wait';
+import { makeTempDir, removeTempDir } from '../support/temp-dir';
 import { requestHistory } from '../support/request-history';
 import { dumpTables, READ_TABLES } from '../support/table-dump';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -23,7 +21,7 @@ describe('verify-read-models and the rebuild and as-of commands', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    env = { DATABASE_URL: db.ownerUrl, API_DATABASE_PASSWORD: TEST_API_PASSWORD, JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: mkdtempSync(join(tmpdir(), 'vibot-rm-')), LOG_LEVEL: 'silent' };
+    env = { DATABASE_URL: db.ownerUrl, API_DATABASE_PASSWORD: TEST_API_PASSWORD, JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: makeTempDir('vibot-rm'), LOG_LEVEL: 'silent' };
     log = new PostgresEventLog(db.owner, { pollIntervalMs: 50 });
     projector = startProjector({ ownerPool: db.owner, log });
     acme = simulateCompany({ users: 8, roles: 5, updatesPerRole: 2 });
@@ -42,6 +40,7 @@ describe('verify-read-models and the rebuild and as-of commands', () => {
   afterAll(async () => {
     await projector.stop();
     await db.drop();
+    removeTempDir(env?.DATA_DIR);
   });
 
   it('an untouched read side equals a fresh replay, table by table', async () => {

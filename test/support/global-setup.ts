@@ -1,4 +1,4 @@
-import { mkdtempSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -12,13 +12,20 @@ import { TEST_API_PASSWORD, TEMPLATE_DATABASE } from './test-settings';
  * template database once, and lets every test file clone its own database from it.
  */
 export default async function globalSetup(): Promise<void> {
+  // Every temp file of the run, in every worker and child process, goes under one root that
+  // global-teardown checks and removes: the OS temp dir is left as the run found it.
+  const osTemp = tmpdir();
+  const root = mkdtempSync(join(osTemp, 'vibot-test-run-'));
+  chmodSync(root, 0o755);
+  Object.assign(globalThis, { __TEMP__: { osTemp, root, before: readdirSync(osTemp) } });
+  process.env.TMPDIR = root;
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'vibot-test-'));
+    const dataDir = mkdtempSync(join(root, 'vibot-test-'));
     chmodSync(dataDir, 0o755);
     const port = await freePort();
     const embedded = await startEmbeddedDatabase({ dataDir, port, password: 'test', persistent: false, database: 'postgres' });
-    (globalThis as { __EMBEDDED_PG__?: unknown }).__EMBEDDED_PG__ = embedded;
+    Object.assign(globalThis, { __EMBEDDED_PG__: embedded, __EMBEDDED_PG_DIR__: dataDir });
     serverUrl = embedded.url;
   }
   const admin = new Client({ connectionString: serverUrl });
