@@ -1,69 +1,36 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ApiWorld, type Company, startWorld } from './api-kit';
+import { type DocumentedOperation, openApiDocument, urlOf } from './openapi-kit';
 
 // Every malformed id, position, cursor, limit, If-Match, content type and size, on every route
 // the OpenAPI document lists: a 4xx problem+json naming what is wrong, never a 5xx. Routes come
 // from the document, so a new route is covered without anyone remembering to add it.
 let world: ApiWorld;
 let acme: Company;
-let operations: Operation[];
+let operations: DocumentedOperation[];
 let serviceToken: string;
 
-type Parameter = Readonly<{ in: 'path' | 'query' | 'header'; name: string }>;
-type Operation = Readonly<{ method: string; path: string; parameters: readonly Parameter[]; body: string; service: boolean }>;
-type Schema = Readonly<{ type?: string; required?: string[]; properties?: Record<string, Schema>; $ref?: string }>;
-type DocumentOperation = Readonly<{
-  parameters?: Parameter[];
-  requestBody?: { content: Record<string, { schema: Schema }> };
-  'x-vibot-service'?: string;
-}>;
 type Answer = Readonly<{ status: number; type: string; body: { code?: string; errors?: { field: string }[] } }>;
 
 beforeAll(async () => {
   world = await startWorld();
   acme = await world.registerCompany('Acme');
   serviceToken = await world.serviceToken(acme.companyId);
-  const document = JSON.parse((await world.app.inject({ method: 'GET', url: '/docs-json' })).body);
-  const schemas = document.components.schemas as Record<string, Schema>;
-  // The smallest body the schema accepts, so that only the part under test is wrong.
-  const minimal = (schema: Schema | undefined): unknown => {
-    const resolved = schema?.$ref ? schemas[schema.$ref.split('/').pop()!] : schema;
-    if (resolved?.type === 'string') return 'x';
-    if (resolved?.type === 'number' || resolved?.type === 'integer') return 1;
-    if (resolved?.type === 'array') return [];
-    return Object.fromEntries((resolved?.required ?? []).map((name) => [name, minimal(resolved?.properties?.[name])]));
-  };
-  operations = Object.entries(document.paths as Record<string, Record<string, DocumentOperation>>).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => {
-      const schema = op.requestBody?.content['application/json']?.schema;
-      return {
-        method: method.toUpperCase(),
-        path,
-        parameters: op.parameters ?? [],
-        body: op.requestBody === undefined ? '' : JSON.stringify(minimal(schema)),
-        service: op['x-vibot-service'] !== undefined,
-      };
-    }),
-  );
+  operations = (await openApiDocument(world.app)).operations;
 });
 afterAll(async () => {
   await world?.close();
 });
 
-const VALID_PATH: Readonly<Record<string, () => string>> = {
-  id: () => acme.companyId,
-  version: () => '1',
-  stream: () => `company-${acme.companyId}`,
-  streamCategory: () => 'company',
-};
-const urlOf = (operation: Operation, replace: Readonly<Record<string, string>> = {}): string =>
-  operation.path.replace(/\{(\w+)\}/g, (_, name: string) => replace[name] ?? VALID_PATH[name]?.() ?? 'x');
+const validPath = (): Record<string, string> => ({ id: acme.companyId, version: '1', stream: `company-${acme.companyId}`, streamCategory: 'company' });
+const urlWith = (operation: DocumentedOperation, replace: Readonly<Record<string, string>> = {}): string =>
+  urlOf(operation, { ...validPath(), ...replace });
 
-async function send(operation: Operation, init: { url?: string; headers?: Record<string, string>; payload?: string } = {}): Promise<Answer> {
+async function send(operation: DocumentedOperation, init: { url?: string; headers?: Record<string, string>; payload?: string } = {}): Promise<Answer> {
   const answer = await world.app.inject({
     method: operation.method as 'GET',
-    url: init.url ?? urlOf(operation),
+    url: init.url ?? urlWith(operation),
     headers: {
       authorization: `Bearer ${operation.service ? serviceToken : acme.adminToken}`,
       ...(operation.body ? { 'content-type': 'application/json' } : {}),
@@ -84,7 +51,7 @@ function refusal(answer: Answer, status: number, field?: string): string {
 }
 
 /** Runs `check` over operations and collects what went wrong, so one failure lists every route. */
-async function wrongOn(selected: readonly Operation[], check: (operation: Operation) => Promise<string[]>): Promise<string[]> {
+async function wrongOn(selected: readonly DocumentedOperation[], check: (operation: DocumentedOperation) => Promise<string[]>): Promise<string[]> {
   expect(selected.length).toBeGreaterThan(0);
   const wrong: string[] = [];
   for (const operation of selected) for (const problem of await check(operation)) wrong.push(`${operation.method} ${operation.path}: ${problem}`);
@@ -114,7 +81,7 @@ describe('malformed parts of the request, on every route that takes them', () =>
       const problems: string[] = [];
       for (const parameter of operation.parameters.filter((p) => p.in === 'path' && MALFORMED_PATH[p.name])) {
         for (const value of MALFORMED_PATH[parameter.name]!) {
-          const problem = refusal(await send(operation, { url: urlOf(operation, { [parameter.name]: encodeURIComponent(value) }) }), 400, parameter.name);
+          const problem = refusal(await send(operation, { url: urlWith(operation, { [parameter.name]: encodeURIComponent(value) }) }), 400, parameter.name);
           if (problem !== '') problems.push(`${parameter.name}=${value}: ${problem}`);
         }
       }
@@ -128,8 +95,8 @@ describe('malformed parts of the request, on every route that takes them', () =>
     const wrong = await wrongOn(selected, async (operation) => {
       const name = /\{(\w+)\}/.exec(operation.path)![1]!;
       return [
-        refusal(await send(operation, { url: urlOf(operation, { [name]: 'a'.repeat(500) }) }), 414, 'path'),
-        refusal(await send(operation, { url: urlOf(operation, { [name]: '%E0%A4%A' }) }), 400),
+        refusal(await send(operation, { url: urlWith(operation, { [name]: 'a'.repeat(500) }) }), 414, 'path'),
+        refusal(await send(operation, { url: urlWith(operation, { [name]: '%E0%A4%A' }) }), 400),
       ].filter((p) => p !== '');
     });
     expect(wrong).toEqual([]);
@@ -141,7 +108,7 @@ describe('malformed parts of the request, on every route that takes them', () =>
       const problems: string[] = [];
       for (const parameter of operation.parameters.filter((p) => p.in === 'query' && MALFORMED_QUERY[p.name])) {
         for (const value of MALFORMED_QUERY[parameter.name]!) {
-          const url = `${urlOf(operation)}?${parameter.name}=${value.startsWith('%') ? value : encodeURIComponent(value)}`;
+          const url = `${urlWith(operation)}?${parameter.name}=${value.startsWith('%') ? value : encodeURIComponent(value)}`;
           const problem = refusal(await send(operation, { url }), 400, parameter.name);
           if (problem !== '') problems.push(`${parameter.name}=${JSON.stringify(value)}: ${problem}`);
         }

@@ -13,12 +13,12 @@ import { DEFAULT_PAGE_SIZE, type Page, PageQueryDto } from '../pagination/page';
 import { ConnectorLifecycleCommand, RecordSyncCommand, RegisterConnectorCommand, UpdateConnectorCommand } from './connector-commands';
 import { ConnectorDto, ConnectorPageDto, RecordSyncDto, RegisterConnectorDto, UpdateConnectorDto } from './connector-dtos';
 import { ConnectorsQueries } from './connectors-queries';
+import { RouteDoc } from '../docs/route-doc';
 
 export const CONNECTORS_PATH = 'v1/integration-connectors';
 
 @ApiTags('integration-connectors')
 @ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Commands: same key and body return the first answer' })
 @Controller(CONNECTORS_PATH)
 export class ConnectorsController {
   constructor(
@@ -26,6 +26,15 @@ export class ConnectorsController {
     private readonly queries: ConnectorsQueries,
   ) {}
 
+  @RouteDoc({
+    summary: 'Register an integration connector (inactive until activated)',
+    etag: true,
+    location: true,
+    refusals: {
+      403: ['not_admin'],
+      422: ['secret_in_config', 'unknown_provider', 'unsupported_connector_type', 'invalid_config', 'invalid_schedule'],
+    },
+  })
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: CommandAnswer })
@@ -36,6 +45,16 @@ export class ConnectorsController {
     return answer;
   }
 
+  @RouteDoc({
+    summary: "Update a connector's config or schedule",
+    etag: true,
+    refusals: {
+      403: ['not_admin'],
+      404: ['connector_not_found'],
+      409: ['stale_revision'],
+      422: ['secret_in_config', 'invalid_config', 'invalid_schedule'],
+    },
+  })
   @Patch(':id')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: true, description: 'The revision last read (ETag)' })
@@ -56,6 +75,11 @@ export class ConnectorsController {
     return answer;
   }
 
+  @RouteDoc({
+    summary: 'Activate a connector (one that needs a credential must have a current one)',
+    etag: true,
+    refusals: { 403: ['not_admin'], 404: ['connector_not_found'], 409: ['illegal_transition'], 422: ['credential_required'] },
+  })
   @Post(':id/activate')
   @HttpCode(200)
   @ApiOkResponse({ type: CommandAnswer })
@@ -63,6 +87,11 @@ export class ConnectorsController {
     return this.lifecycle(request, reply, 'ActivateConnector', id);
   }
 
+  @RouteDoc({
+    summary: 'Deactivate a connector',
+    etag: true,
+    refusals: { 403: ['not_admin'], 404: ['connector_not_found'], 409: ['illegal_transition'] },
+  })
   @Post(':id/deactivate')
   @HttpCode(200)
   @ApiOkResponse({ type: CommandAnswer })
@@ -70,6 +99,10 @@ export class ConnectorsController {
     return this.lifecycle(request, reply, 'DeactivateConnector', id);
   }
 
+  @RouteDoc({
+    summary: 'Delete a connector (final; its id is never reused)',
+    refusals: { 403: ['not_admin'], 404: ['connector_not_found'], 409: ['stale_revision'] },
+  })
   @Delete(':id')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: false, description: 'The revision (ETag) the deletion is for; a stale one is a 409 with the current revision' })
@@ -79,6 +112,10 @@ export class ConnectorsController {
   }
 
   /** The connector runtime reports a finished run; user tokens are refused. */
+  @RouteDoc({
+    summary: 'Record a finished sync run (connector runtime only)',
+    refusals: { 404: ['connector_not_found'], 409: ['illegal_transition'], 422: ['invalid_synced_at'] },
+  })
   @Post(':id/syncs')
   @HttpCode(200)
   @ServiceRoute(CONNECTOR_RUNTIME_SERVICE)
@@ -92,12 +129,14 @@ export class ConnectorsController {
     return this.commands.execute(new RecordSyncCommand(serviceCallerOf(service), id, sync));
   }
 
+  @RouteDoc({ summary: "List your company's connectors" })
   @Get()
   @ApiOkResponse({ type: ConnectorPageDto })
   list(@Query() query: PageQueryDto, @CurrentUser() user: RequestUser): Promise<Page<ConnectorDto>> {
     return this.queries.list(user, query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
   }
 
+  @RouteDoc({ summary: 'Read a connector', etag: true, refusals: { 404: ['connector_not_found'] } })
   @Get(':id')
   @ApiOkResponse({ type: ConnectorDto })
   async get(

@@ -13,6 +13,7 @@ import { type CredentialAnswer, DestroyCredentialVersionCommand, ReadRuntimeSecr
 import { CredentialAnswerDto, CredentialListDto, RotateCredentialDto, RuntimeSecretDto } from './credential-dtos';
 import { CredentialsQueries } from './credentials-queries';
 import { SecretFields } from '../idempotency/request-fingerprint';
+import { RouteDoc } from '../docs/route-doc';
 
 const VERSION = /^[1-9]\d{0,8}$/;
 
@@ -38,6 +39,15 @@ export class CredentialsController {
     private readonly connectors: ConnectorsQueries,
   ) {}
 
+  @RouteDoc({
+    summary: "Rotate a connector's credential: seal a new secret as the next version",
+    refusals: {
+      403: ['not_admin'],
+      404: ['connector_not_found'],
+      409: ['version_mismatch'],
+      422: ['secret_too_large', 'invalid_version', 'invalid_ciphertext'],
+    },
+  })
   @Post()
   @HttpCode(201)
   @SecretFields('secret')
@@ -46,6 +56,10 @@ export class CredentialsController {
     return this.commands.execute(new RotateCredentialCommand(callerOf(request), id, body.secret, body.expectedVersion));
   }
 
+  @RouteDoc({
+    summary: "List a connector's credential versions, never their secrets (admins; other members get [])",
+    refusals: { 404: ['connector_not_found'] },
+  })
   @Get()
   @ApiOkResponse({ type: CredentialListDto })
   async list(@Param('id', new UuidParam()) id: string, @CurrentUser() user: RequestUser): Promise<CredentialListDto> {
@@ -54,6 +68,10 @@ export class CredentialsController {
     return { items: await this.queries.versions(user, id) };
   }
 
+  @RouteDoc({
+    summary: 'Destroy a credential version, shredding its data key',
+    refusals: { 403: ['not_admin'], 404: ['connector_not_found', 'credential_version_not_found'] },
+  })
   @Delete(':version')
   @HttpCode(200)
   @ApiOkResponse({ type: CredentialAnswerDto })
@@ -62,6 +80,10 @@ export class CredentialsController {
   }
 
   /** The connector runtime's read of the current secret; the access is an event before the answer. */
+  @RouteDoc({
+    summary: 'Read the current secret (connector runtime only; the access is recorded first)',
+    refusals: { 404: ['credential_not_found'] },
+  })
   @Get('current/secret')
   @ServiceRoute(CONNECTOR_RUNTIME_SERVICE)
   @Header('Cache-Control', 'no-store')

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { completeOpenApi } from './complete-openapi';
 
 // The assets @nestjs/swagger itself depends on; resolved from there so hoisting does not matter.
 const UI_DIR = dirname(require.resolve('swagger-ui-dist/package.json', { paths: [require.resolve('@nestjs/swagger')] }));
@@ -31,7 +32,7 @@ export function setUpOpenApi(app: NestFastifyApplication): void {
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = completeOpenApi(SwaggerModule.createDocument(app, config));
   SwaggerModule.setup('docs', app, document, { ui: false, raw: ['json', 'yaml'] });
 
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;

@@ -19,11 +19,11 @@ import {
 } from './permission-request-dtos';
 import { CancelRequestCommand, DecideRequestCommand, RequestPermissionChangeCommand } from './permission-request-commands';
 import { PermissionRequestsQueries } from './permission-requests-queries';
+import { RouteDoc } from '../docs/route-doc';
 
 
 @ApiTags('permission-change-requests')
 @ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Commands: same key and body return the first answer' })
 @Controller('v1/permission-change-requests')
 export class PermissionRequestsController {
   constructor(
@@ -31,6 +31,14 @@ export class PermissionRequestsController {
     private readonly queries: PermissionRequestsQueries,
   ) {}
 
+  @RouteDoc({
+    summary: "Request a change to a user's roles, to be approved by administrators",
+    etag: true,
+    location: true,
+    refusals: {
+      422: ['target_not_found', 'invalid_reason', 'empty_diff', 'overlapping_diff', 'role_not_found', 'already_granted', 'not_granted', 'last_admin', 'invalid_expiry', 'not_enough_approvers'],
+    },
+  })
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: CommandAnswer })
@@ -45,6 +53,16 @@ export class PermissionRequestsController {
     return answer;
   }
 
+  @RouteDoc({
+    summary: 'Approve the current step of a permission change request (the last step applies the change)',
+    etag: true,
+    refusals: {
+      403: ['not_approver', 'own_request', 'own_elevation', 'already_approved_step'],
+      404: ['request_not_found'],
+      409: ['request_decided', 'request_expired', 'stale_revision', 'request_no_longer_applicable'],
+      422: ['invalid_comment'],
+    },
+  })
   @Post(':id/approve')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: false, description: 'The revision last read (ETag); default: as loaded now' })
@@ -60,6 +78,16 @@ export class PermissionRequestsController {
     return this.answered(reply, new DecideRequestCommand(callerOf(request), id, decision, parseIfMatch(ifMatch)));
   }
 
+  @RouteDoc({
+    summary: 'Reject a permission change request',
+    etag: true,
+    refusals: {
+      403: ['not_approver', 'own_request', 'own_elevation', 'already_approved_step'],
+      404: ['request_not_found'],
+      409: ['request_decided', 'request_expired', 'stale_revision'],
+      422: ['invalid_reason'],
+    },
+  })
   @Post(':id/reject')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: false, description: 'The revision last read (ETag); default: as loaded now' })
@@ -75,6 +103,11 @@ export class PermissionRequestsController {
     return this.answered(reply, new DecideRequestCommand(callerOf(request), id, decision, parseIfMatch(ifMatch)));
   }
 
+  @RouteDoc({
+    summary: 'Cancel your own pending permission change request',
+    etag: true,
+    refusals: { 403: ['not_requester'], 404: ['request_not_found'], 409: ['request_decided', 'request_expired'] },
+  })
   @Post(':id/cancel')
   @HttpCode(200)
   @ApiOkResponse({ type: CommandAnswer })
@@ -87,6 +120,7 @@ export class PermissionRequestsController {
     return this.answered(reply, new CancelRequestCommand(callerOf(request), id));
   }
 
+  @RouteDoc({ summary: 'List the permission change requests you may see (yours, about you, or all as an admin)' })
   @Get()
   @ApiOkResponse({ type: PermissionRequestPageDto })
   list(@Query() query: PermissionRequestQueryDto, @CurrentUser() user: RequestUser): Promise<Page<PermissionRequestDto>> {
@@ -98,6 +132,7 @@ export class PermissionRequestsController {
     return this.queries.list(user, filters, query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
   }
 
+  @RouteDoc({ summary: 'Read a permission change request', etag: true, refusals: { 404: ['request_not_found'] } })
   @Get(':id')
   @ApiOkResponse({ type: PermissionRequestDto })
   async get(

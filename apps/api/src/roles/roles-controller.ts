@@ -12,10 +12,10 @@ import { DEFAULT_PAGE_SIZE, type Page, PageQueryDto } from '../pagination/page';
 import { DeleteRoleCommand, DefineRoleCommand, UpdateRoleCommand } from './role-commands';
 import { DefineRoleDto, RoleDto, RolePageDto, UpdateRoleDto } from './role-dtos';
 import { RolesQueries } from './roles-queries';
+import { RouteDoc } from '../docs/route-doc';
 
 @ApiTags('roles')
 @ApiBearerAuth()
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Commands: same key and body return the first answer' })
 @Controller('v1/roles')
 export class RolesController {
   constructor(
@@ -23,6 +23,16 @@ export class RolesController {
     private readonly queries: RolesQueries,
   ) {}
 
+  @RouteDoc({
+    summary: 'Define a role in your company',
+    etag: true,
+    location: true,
+    refusals: {
+      403: ['not_admin'],
+      409: ['role_code_taken'],
+      422: ['invalid_role_code', 'reserved_role_code', 'invalid_role_name', 'invalid_description', 'invalid_scope', 'project_role_limit'],
+    },
+  })
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: CommandAnswer })
@@ -32,6 +42,16 @@ export class RolesController {
     return answer;
   }
 
+  @RouteDoc({
+    summary: "Update a role's name, description or scope",
+    etag: true,
+    refusals: {
+      403: ['not_admin'],
+      404: ['role_not_found'],
+      409: ['stale_revision'],
+      422: ['invalid_role_name', 'invalid_description', 'invalid_scope', 'builtin_role', 'project_role_limit'],
+    },
+  })
   @Patch(':id')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: true, description: 'The revision last read (ETag)' })
@@ -53,6 +73,10 @@ export class RolesController {
     return answer;
   }
 
+  @RouteDoc({
+    summary: 'Delete a role that no user holds',
+    refusals: { 403: ['not_admin'], 404: ['role_not_found'], 409: ['stale_revision'], 422: ['builtin_role', 'role_assigned'] },
+  })
   @Delete(':id')
   @HttpCode(200)
   @ApiHeader({ name: 'If-Match', required: false })
@@ -61,12 +85,14 @@ export class RolesController {
     return this.commands.execute(new DeleteRoleCommand(callerOf(request), id, parseIfMatch(ifMatch)));
   }
 
+  @RouteDoc({ summary: "List your company's roles" })
   @Get()
   @ApiOkResponse({ type: RolePageDto })
   list(@Query() query: PageQueryDto, @CurrentUser() user: RequestUser): Promise<Page<RoleDto>> {
     return this.queries.list(user, query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
   }
 
+  @RouteDoc({ summary: 'Read a role', etag: true, refusals: { 404: ['role_not_found'] } })
   @Get(':id')
   @ApiOkResponse({ type: RoleDto })
   async get(

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { NotFound } from '#domain';
 import { callerOf } from '../commands/caller';
@@ -12,6 +12,7 @@ import { DEFAULT_PAGE_SIZE, type Page, PageQueryDto } from '../pagination/page';
 import { RegisterUserCommand } from './user-commands';
 import { RegisterUserDto, UserDto, UserPageDto, UserRolesDto } from './user-dtos';
 import { UsersQueries } from './users-queries';
+import { RouteDoc } from '../docs/route-doc';
 
 @ApiTags('users')
 @ApiBearerAuth()
@@ -22,9 +23,13 @@ export class UsersController {
     private readonly queries: UsersQueries,
   ) {}
 
+  @RouteDoc({
+    summary: 'Register a user in your company',
+    location: true,
+    refusals: { 403: ['not_admin'], 409: ['email_taken'], 422: ['invalid_email', 'invalid_display_name'] },
+  })
   @Post()
   @HttpCode(201)
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiCreatedResponse({ type: CommandAnswer })
   async register(@Body() body: RegisterUserDto, @Req() request: ApiRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     const answer = await this.commands.execute(new RegisterUserCommand(callerOf(request), newEntityId(request, 'user'), body));
@@ -32,12 +37,14 @@ export class UsersController {
     return answer;
   }
 
+  @RouteDoc({ summary: "List your company's users" })
   @Get()
   @ApiOkResponse({ type: UserPageDto })
   list(@Query() query: PageQueryDto, @CurrentUser() user: RequestUser): Promise<Page<UserDto>> {
     return this.queries.list(user, query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
   }
 
+  @RouteDoc({ summary: 'Read a user', refusals: { 404: ['user_not_found'] } })
   @Get(':id')
   @ApiOkResponse({ type: UserDto })
   async get(@Param('id', new UuidParam()) id: string, @CurrentUser() user: RequestUser): Promise<UserDto> {
@@ -46,6 +53,10 @@ export class UsersController {
     return found;
   }
 
+  @RouteDoc({
+    summary: "List a user's roles: your own, or anyone's in your company as an admin (a member gets [] for a colleague)",
+    refusals: { 404: ['user_not_found'] },
+  })
   @Get(':id/roles')
   // Documented choice: a member asking about a colleague gets 200 with an empty list (the user
   // exists and is visible to them, their assignments are not); 404 only outside the company.
