@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
+import { reconnectDelayMs } from '../database/connection-loss';
 import { comparePositions, parsePosition, type Position } from '../event-log/position';
 
 export type CheckpointReached = 'reached' | 'halted' | 'timeout';
@@ -26,6 +27,14 @@ export function watchCheckpoint(pool: Pool, name: string): CheckpointWatch {
   let latest: Position | undefined;
   let listener: Promise<Listener | undefined> | undefined;
   let stopped = false;
+  // While the database is away, LISTEN is tried again only after a pause that doubles up to 5 s:
+  // the waiters' rechecks keep answering meanwhile, and a request never waits on a connect.
+  let failures = 0;
+  let retryAt = 0;
+  const failed = (): void => {
+    failures += 1;
+    retryAt = Date.now() + reconnectDelayMs(failures);
+  };
 
   // The checkpoint as last seen; a read replaces it (a rebuild may have moved it anywhere),
   // a notification only moves it forward.
@@ -43,9 +52,9 @@ export function watchCheckpoint(pool: Pool, name: string): CheckpointWatch {
     if (position) advance(position);
   };
 
-  /** The LISTEN connection, made once; `close` gives it back exactly once, broken or not. */
-  const listen = (): Promise<Listener | undefined> =>
-    (listener ??= (async () => {
+  /** The LISTEN connection; `close` gives it back exactly once, broken or not. */
+  const connect = (): Promise<Listener | undefined> =>
+    (async () => {
       const client = await pool.connect();
       let closed = false;
       const close = (broken: boolean): void => {
@@ -56,20 +65,30 @@ export function watchCheckpoint(pool: Pool, name: string): CheckpointWatch {
         client.release(broken);
         listener = undefined;
       };
+      // A dropped connection: the next waiter (or recheck) listens again.
       const onError = (): void => close(true);
       client.on('error', onError);
       client.on('notification', onNotification);
       try {
         await client.query('LISTEN projection_checkpoint');
+        failures = 0;
         return { client, close };
       } catch {
         close(true);
+        failed();
         return undefined;
       }
     })().catch(() => {
       listener = undefined;
+      failed();
       return undefined;
-    }));
+    });
+
+  /** The LISTEN connection, made once, or made again once a failed attempt's pause is over. */
+  const listen = (): Promise<Listener | undefined> => {
+    if (stopped || (listener === undefined && Date.now() < retryAt)) return Promise.resolve(undefined);
+    return (listener ??= connect());
+  };
 
   const read = async (): Promise<void> => {
     const { rows } = await pool.query<{ commit_position: string; prepare_position: string; status: string }>(
@@ -99,10 +118,13 @@ export function watchCheckpoint(pool: Pool, name: string): CheckpointWatch {
       waiters.add(waiter);
       timer = setTimeout(() => waiter.settle('timeout'), timeoutMs);
       signal?.addEventListener('abort', () => waiter.settle('timeout'), { once: true });
-      recheck = setInterval(() => void read().catch(() => undefined), RECHECK_MS);
+      recheck = setInterval(() => {
+        void listen();
+        void read().catch(() => undefined);
+      }, RECHECK_MS);
     });
     // LISTEN before the first read: a move between the two is then seen by one or the other.
-    if (!stopped) await listen();
+    await listen();
     await read().catch(() => undefined);
     return outcome;
   };

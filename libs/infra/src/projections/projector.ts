@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
+import { isConnectionError } from '../database/connection-loss';
 import { createDb, type Db } from '../database/database';
 import { inline } from '../database/sql-literal';
 import { PROJECTION_TABLES, quoteIdent } from '../read-models/read-tables';
@@ -9,6 +10,7 @@ import { asCheckpointMoved, CheckpointMoved, checkpointMove, markHalted, openChe
 import { companyProjection } from './company-projection';
 import { connectorProjection } from './connector-projection';
 import { composeProjections, type Projection } from './projection';
+import { runReconnecting } from './reconnecting-run';
 import { type Row, type RowStore, rowStoreFor } from './row-store';
 
 export type ProjectorLogger = Readonly<{
@@ -17,7 +19,7 @@ export type ProjectorLogger = Readonly<{
   error: (fields: object, message: string) => void;
 }>;
 
-export type ProjectionState = 'standby' | 'running' | 'halted' | 'stopped';
+export type ProjectionState = 'standby' | 'running' | 'reconnecting' | 'halted' | 'stopped';
 export type ProjectionStatus = Readonly<{ name: string; state: ProjectionState; position?: Position; lastError?: string }>;
 
 export type ProjectorOptions = Readonly<{
@@ -62,9 +64,10 @@ export function startProjector(options: ProjectorOptions): Projector {
   const db = createDb(options.ownerPool);
   const statuses = new Map<string, ProjectionStatus>();
   const runs = (options.projections ?? ALL_PROJECTIONS).map((projection) =>
-    runProjection(projection, { ...options, db, signal: controller.signal, statuses }).catch((error: unknown) => {
-      statuses.set(projection.name, { name: projection.name, state: 'stopped', lastError: String(error) });
-      (options.logger ?? quiet).error({ projection: projection.name, err: String(error) }, 'projection stopped');
+    runReconnecting(projection.name, (onActive) => runProjection(projection, { ...options, db, signal: controller.signal, statuses, onActive }), {
+      signal: controller.signal,
+      statuses,
+      logger: options.logger ?? quiet,
     }),
   );
   return {
@@ -77,7 +80,7 @@ export function startProjector(options: ProjectorOptions): Projector {
   };
 }
 
-type RunContext = ProjectorOptions & { db: Db; signal: AbortSignal; statuses: Map<string, ProjectionStatus> };
+type RunContext = ProjectorOptions & { db: Db; signal: AbortSignal; statuses: Map<string, ProjectionStatus>; onActive?: () => void };
 
 async function acquireLock(client: PoolClient, name: string, ctx: RunContext): Promise<boolean> {
   while (!ctx.signal.aborted) {
@@ -102,6 +105,7 @@ async function runProjection(projection: Projection, ctx: RunContext): Promise<v
     projectionHalted.set({ projection: name }, 0);
     let position = (await openCheckpoint(ctx.db, name)).position;
     ctx.statuses.set(name, { name, state: 'running', position });
+    ctx.onActive?.();
     logger.info({ projection: name, position: formatPosition(position) }, 'projection active');
 
     const events = ctx.log.subscribeAll({ after: position, signal: ctx.signal, batchSize: ctx.batchSize ?? 500 })[Symbol.asyncIterator]();
@@ -219,7 +223,8 @@ async function applyBatch(projection: Projection, batch: readonly RecordedEvent[
     await commit(projection, batch, from, ctx.ownerPool);
     return undefined;
   } catch (error) {
-    if (error instanceof CheckpointMoved) throw error;
+    // A lost connection is no event's fault: retrying event by event would count it toward a halt.
+    if (error instanceof CheckpointMoved || isConnectionError(error)) throw error;
   }
   const logger = ctx.logger ?? quiet;
   let position = from;
@@ -229,7 +234,7 @@ async function applyBatch(projection: Projection, batch: readonly RecordedEvent[
         await commit(projection, [event], position, ctx.ownerPool);
         break;
       } catch (error) {
-        if (error instanceof CheckpointMoved) throw error;
+        if (error instanceof CheckpointMoved || isConnectionError(error)) throw error;
         const where = { projection: projection.name, type: event.type, stream: event.streamId, revision: event.revision.toString() };
         if (attempt > (ctx.maxRetries ?? 5) || ctx.signal.aborted) {
           const reason = `${event.type} ${event.streamId}@${event.revision}: ${(error as Error).message}`;

@@ -3,13 +3,13 @@ import type { Pool, PoolClient } from 'pg';
 import { companyStreamName, isDomainError, type CompanyCommand } from '#domain';
 import { companies } from '../commands/aggregates';
 import type { CommandPipeline } from '../commands/command-pipeline';
+import { isConnectionError } from '../database/connection-loss';
 import { asService, createDb } from '../database/database';
 import type { ProjectorLogger } from '../projections/projector';
 import { newCommandContext } from '../event-log/envelope';
 
 const LOCK = [727_003, 1] as const;
 const ACTOR = { kind: 'service', service: 'request-expiry' } as const;
-const ignore = (): void => undefined;
 
 export type ExpiryScheduler = Readonly<{ stop: () => Promise<void>; runOnce: () => Promise<number>; isActive: () => boolean }>;
 
@@ -29,6 +29,14 @@ export function startExpiryScheduler(options: {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  // The lock lives as long as its connection: when the server drops it, the lock is gone too, and
+  // the next tick takes a fresh connection and tries for the lock again.
+  const lockLost = (): void => {
+    const client = lockClient;
+    lockClient = undefined;
+    client?.off('error', lockLost);
+    client?.release(true);
+  };
 
   const expireDue = async (): Promise<number> => {
     const due = await asService(db, (trx) =>
@@ -60,10 +68,15 @@ export function startExpiryScheduler(options: {
     try {
       if (!lockClient) {
         const client = await options.ownerPool.connect();
-        const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [...LOCK]);
-        if (rows[0]!.ok) {
-          // Held while active: a dropped connection surfaces on the next query instead.
-          client.on('error', ignore);
+        const held = await client
+          .query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [...LOCK])
+          .then(({ rows }) => rows[0]!.ok)
+          .catch((error: unknown) => {
+            client.release(true);
+            throw error;
+          });
+        if (held) {
+          client.on('error', lockLost);
           lockClient = client;
         } else client.release();
       }
@@ -72,6 +85,8 @@ export function startExpiryScheduler(options: {
         if (count > 0) options.logger?.info({ expired: count }, 'permission change requests expired');
       }
     } catch (error) {
+      // The server may have gone without the held connection noticing yet: give it back broken.
+      if (isConnectionError(error)) lockLost();
       options.logger?.warn({ err: (error as Error).message }, 'expiry run failed; retrying next tick');
     }
     if (!stopped) timer = setTimeout(() => (running = tick()), options.intervalMs ?? 30_000);
@@ -85,10 +100,14 @@ export function startExpiryScheduler(options: {
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
-      if (lockClient) {
-        await lockClient.query('SELECT pg_advisory_unlock($1, $2)', [...LOCK]).catch(() => undefined);
-        lockClient.off('error', ignore);
-        lockClient.release();
+      const client = lockClient;
+      if (client) {
+        await client.query('SELECT pg_advisory_unlock($1, $2)', [...LOCK]).catch(() => undefined);
+        if (lockClient === client) {
+          lockClient = undefined;
+          client.off('error', lockLost);
+          client.release();
+        }
       }
     },
   };
