@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type DomainError, type DomainErrorKind, isDomainError } from '#domain';
 import { WrongExpectedVersion } from '#infra/event-log/event-log';
+import { databaseUnavailable } from './database-unavailable';
 import { ProblemError, type ProblemInit, sendProblem } from './problem';
 
 const STATUS_BY_KIND: Readonly<Record<DomainErrorKind, number>> = {
@@ -77,6 +78,8 @@ export class ProblemFilter implements ExceptionFilter {
       const problem = fromHttpException(exception);
       if (problem) return problem;
     }
+    const unavailable = databaseUnavailable(exception);
+    if (unavailable) return unavailable;
     this.logger.error(
       { err: exception, method: request.method, url: request.url?.split('?')[0] },
       'unhandled error while serving a request',
