@@ -1,3 +1,4 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { createApiApp } from '../../api/src/create-api-app';
 import { createCommandPipeline } from '#infra/commands/command-pipeline';
@@ -8,10 +9,20 @@ import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { startProjector } from '#infra/projections/projector';
 import { startExpiryScheduler } from '#infra/scheduling/request-expiry';
 
+/**
+ * How long stopping may take. With the database gone, closing pools or waiting for the
+ * projector's last batch can wait on it for a long time; the operator asked to stop, so past this
+ * the process exits anyway (an embedded PostgreSQL still gets its signal on the way out).
+ */
+const SHUTDOWN_MS = 4000;
+
 /** `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, the projector and the API. */
 export async function startService(config: AppConfig): Promise<void> {
   const logger = pino({ level: config.logLevel });
-  const database = await openOwnerDatabase(config, (line) => logger.debug({ postgres: line.trim() }));
+  const database = await openOwnerDatabase(config, (line) => logger.debug({ postgres: line.trim() }), {
+    exclusive: true,
+    notice: (line) => process.stderr.write(`${line}\n`),
+  });
   const owner = createPool(database.ownerUrl, { max: 5 });
   // Ctrl-C reaches the embedded PostgreSQL too; its closing connections must not crash us.
   owner.on('error', (error) => logger.warn({ err: error.message }, 'database connection closed'));
@@ -28,8 +39,26 @@ export async function startService(config: AppConfig): Promise<void> {
     intervalMs: config.requestExpiryIntervalMs,
     logger: logger.child({ app: 'request-expiry' }),
   });
-  const app = await createApiApp({ config, apiDatabaseUrl: database.apiUrl });
-  await app.listen(config.port, config.host);
+  let app: NestFastifyApplication | undefined;
+
+  // Each step on its own: one failing (the database already gone) must not skip the rest.
+  const step = (name: string, work: () => Promise<unknown>): Promise<unknown> =>
+    work().catch((error: unknown) => logger.warn({ step: name, err: (error as Error).message }, 'shutdown step failed'));
+  const closeAll = async (): Promise<void> => {
+    if (app) await step('api', () => app!.close());
+    await Promise.all([step('request-expiry', () => expiry.stop()), step('projector', () => projector.stop())]);
+    await step('pool', () => owner.end());
+    await step('database', () => database.stop());
+  };
+
+  try {
+    app = await createApiApp({ config, apiDatabaseUrl: database.apiUrl });
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    // A taken PORT, say: the embedded PostgreSQL started for this run must not outlive it.
+    await closeAll();
+    throw error;
+  }
   const url = `http://${config.host}:${config.port}`;
   process.stderr.write(
     [
@@ -44,16 +73,19 @@ export async function startService(config: AppConfig): Promise<void> {
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
+    // Under `npm start` a Ctrl-C arrives twice (from the terminal, and forwarded by npm): the
+    // handler stays installed so that a repeat neither restarts nor cuts short the shutdown.
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    await app.close();
-    await expiry.stop();
-    await projector.stop();
-    await owner.end();
-    await database.stop();
+    const forced = setTimeout(() => {
+      logger.warn({ afterMs: SHUTDOWN_MS }, 'shutdown did not finish in time; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_MS);
+    await closeAll();
+    clearTimeout(forced);
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }

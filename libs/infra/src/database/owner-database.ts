@@ -9,11 +9,17 @@ export type OwnerDatabase = Readonly<{
   stop: () => Promise<void>;
 }>;
 
+export type OpenOptions = Readonly<{
+  /** The service owns the embedded cluster (see EmbeddedOptions.exclusive); the CLI joins it. */
+  exclusive?: boolean;
+  notice?: (line: string) => void;
+}>;
+
 /**
  * The database the service uses: DATABASE_URL when given, else the embedded PostgreSQL under
  * the data directory (started, or joined when already running). Migrated before use.
  */
-export async function openOwnerDatabase(config: AppConfig, log?: (line: string) => void): Promise<OwnerDatabase> {
+export async function openOwnerDatabase(config: AppConfig, log?: (line: string) => void, options: OpenOptions = {}): Promise<OwnerDatabase> {
   refuseUnbuiltEventStore(config);
   let ownerUrl = config.databaseUrl;
   let stop = async (): Promise<void> => undefined;
@@ -25,11 +31,17 @@ export async function openOwnerDatabase(config: AppConfig, log?: (line: string) 
       port: config.embeddedPort,
       password: secrets.databasePassword,
       log,
+      ...options,
     });
     ownerUrl = embedded.url;
     stop = embedded.stop;
   }
-  await migrate(ownerUrl, { apiPassword: config.apiDatabaseUrl ? undefined : config.apiDatabasePassword });
+  try {
+    await migrate(ownerUrl, { apiPassword: config.apiDatabaseUrl ? undefined : config.apiDatabasePassword });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   return {
     ownerUrl,
     apiUrl: config.apiDatabaseUrl ?? apiUrlFor(ownerUrl, config.apiDatabasePassword),
