@@ -164,15 +164,16 @@ describe('CLI against DATABASE_URL', () => {
 
   it('refuses EVENTSTORE_CONNECTION_STRING while only the PostgreSQL log exists', async () => {
     const run = await runCli(['bootstrap', '--company', 'Esdb', '--admin-email', 'e@s.test'], { ...env, EVENTSTORE_CONNECTION_STRING: 'esdb://127.0.0.1:2113' });
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain('only the PostgreSQL event log');
+    // An error, like every other: one line and exit 2 (issue 11, defect 7; it was exit 1 and a stack).
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: EVENTSTORE_CONNECTION_STRING is set, but this build has only the PostgreSQL event log; unset it\n$/);
   });
 
-  it('bad usage exits 2 with the usage text', async () => {
+  it('bad usage exits 2 with one line and no usage text (that goes with --help only)', async () => {
     const run = await runCli(['bootstrap', '--company', 'NoEmail'], env);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('missing --admin-email');
-    expect((await runCli(['frobnicate'], env)).stderr).toContain('unknown command');
+    expect(run.stderr).toBe('error: missing --admin-email\n');
+    expect((await runCli(['frobnicate'], env)).stderr).toBe('error: unknown command "frobnicate"; see --help\n');
   });
 });
 

@@ -7,7 +7,26 @@ export function note(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
-export class UsageError extends Error {}
+/**
+ * A refusal the CLI itself makes (nothing found, a duplicate, a state that forbids the command):
+ * printed as one line with its code, never with a stack, and the process exits 2.
+ */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The command line itself is wrong (a missing or bad flag, an unknown command). */
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, 'usage');
+  }
+}
 
 export function required(value: string | undefined, flag: string): string {
   if (value === undefined || value.trim() === '') throw new UsageError(`missing --${flag}`);

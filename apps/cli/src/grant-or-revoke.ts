@@ -4,7 +4,7 @@ import { companies } from '#infra/commands/aggregates';
 import type { CommandPipeline } from '#infra/commands/command-pipeline';
 import type { AppConfig } from '#infra/config/config';
 import { formatPosition } from '#infra/event-log/position';
-import { printResult, required, UsageError } from './cli-output';
+import { CliError, printResult, required } from './cli-output';
 import { withDatabase } from './with-database';
 import { newCommandContext } from '#infra/event-log/envelope';
 
@@ -16,7 +16,7 @@ async function companyOf(pipeline: CommandPipeline, owner: Pool, userId: string)
     [userId],
   );
   const companyId = rows[0]?.company_id;
-  if (!companyId) throw new UsageError(`no user ${userId} in the event log`);
+  if (!companyId) throw new CliError(`no user ${userId} in the event log`, 'user_not_found');
   const { state } = await pipeline.load(companies, companyStreamName(companyId));
   return { companyId, state };
 }
@@ -32,7 +32,7 @@ export async function grantOrRevoke(config: AppConfig, verb: 'grant' | 'revoke',
   const result = await withDatabase(config, async (owner, _log, pipeline) => {
     const { companyId, state } = await companyOf(pipeline, owner, userId);
     const role = state.status === 'registered' ? [...state.roles.values()].find((r) => r.code === code) : undefined;
-    if (!role) throw new UsageError(`no role ${code} in company ${companyId}`);
+    if (!role) throw new CliError(`no role ${code} in company ${companyId}`, 'role_not_found');
     const now = new Date().toISOString();
     const type = verb === 'grant' ? 'GrantRole' : 'RevokeRole';
     const command = { type, data: { userId, roleId: role.roleId, reason }, metadata: { actor: CLI_ACTOR, now } } as CompanyCommand;

@@ -1,6 +1,6 @@
 import type { AppConfig } from '#infra/config/config';
 import { mintServiceToken, mintToken, SERVICE_SCOPES, type ServiceScope } from '#infra/auth/tokens';
-import { printResult, required, UsageError } from './cli-output';
+import { CliError, printResult, required, UsageError } from './cli-output';
 import { withDatabase } from './with-database';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -46,7 +46,7 @@ export async function mintUserToken(config: AppConfig, flags: Record<string, str
     );
     return rows[0]?.company_id;
   });
-  if (!companyId) throw new UsageError(`no user ${userId} in the event log`);
+  if (!companyId) throw new CliError(`no user ${userId} in the event log`, 'user_not_found');
   const token = await mintToken(config.jwt, { userId, companyId }, ttl);
   printResult(flags.json === true, { token, userId, companyId }, token);
 }

@@ -5,7 +5,7 @@ import { asService, createDb } from '#infra/database/database';
 import { newCommandContext } from '#infra/event-log/envelope';
 import { formatPosition } from '#infra/event-log/position';
 import { moveCheckpoint, readCheckpoint } from '#infra/projections/checkpoints';
-import { note, printResult, required, UsageError } from './cli-output';
+import { CliError, note, printResult, required } from './cli-output';
 import { withDatabase } from './with-database';
 
 /** `projections`: every projection's checkpoint, status and lag (events not applied yet). */
@@ -32,10 +32,10 @@ export async function skipEvent(config: AppConfig, flags: Record<string, string 
   const skipped = await withDatabase(config, async (owner, log, pipeline) => {
     const db = createDb(owner);
     const checkpoint = await readCheckpoint(db, name);
-    if (!checkpoint) throw new UsageError(`no projection named ${name}`);
-    if (checkpoint.status !== 'halted') throw new UsageError(`projection ${name} is ${checkpoint.status}, not halted: nothing to skip`);
+    if (!checkpoint) throw new CliError(`no projection named ${name}`, 'projection_not_found');
+    if (checkpoint.status !== 'halted') throw new CliError(`projection ${name} is ${checkpoint.status}, not halted: nothing to skip`, 'projection_not_halted');
     const [event] = await log.readAll({ after: checkpoint.position, limit: 1 });
-    if (!event) throw new UsageError(`projection ${name} is at the end of the log`);
+    if (!event) throw new CliError(`projection ${name} is at the end of the log`, 'nothing_to_skip');
     await asService(db, (trx) => moveCheckpoint(trx, name, checkpoint.position, event.position, 1));
     const record = { projection: name, eventId: event.eventId, stream: event.streamId, revision: event.revision.toString(), type: event.type, reason };
     const actor = { kind: 'service', service: 'vibot-cli' } as const;

@@ -5,7 +5,7 @@ import { buildAsOf } from '#infra/read-models/as-of';
 import { rebuildProjection } from '#infra/read-models/rebuild';
 import type { ReplayBound } from '#infra/read-models/replay';
 import { verifyReadModels } from '#infra/read-models/verify-read-models';
-import { note, printResult, required, UsageError } from './cli-output';
+import { CliError, note, printResult, required, UsageError } from './cli-output';
 import { progressReporter } from './progress-bar';
 import { withDatabase } from './with-database';
 
@@ -27,7 +27,7 @@ export async function asOfCommand(config: AppConfig, flags: Flags): Promise<void
   const schema = required(flags.schema as string | undefined, 'schema');
   const result = await withDatabase(config, (owner, log) =>
     buildAsOf(owner, log, { schema, at, replace: flags.replace === true, onProgress: progressReporter() }).catch((error: Error) => {
-      throw /already exists|not allowed/.test(error.message) ? new UsageError(error.message) : error;
+      throw /already exists|not allowed/.test(error.message) ? new CliError(error.message, 'schema_refused') : error;
     }),
   );
   printResult(flags.json === true, result, `schema ${result.schema}: ${result.tables.length} tables as of position ${result.position} (${result.events} events replayed); read it with the same RLS as the live tables`);
@@ -36,7 +36,7 @@ export async function asOfCommand(config: AppConfig, flags: Flags): Promise<void
 function projectionsNamed(name: string | undefined) {
   if (name === undefined) return ALL_PROJECTIONS;
   const found = ALL_PROJECTIONS.filter((projection) => projection.name === name);
-  if (found.length === 0) throw new UsageError(`no projection named ${name} (known: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')})`);
+  if (found.length === 0) throw new CliError(`no projection named ${name} (known: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')})`, 'projection_not_found');
   return found;
 }
 
