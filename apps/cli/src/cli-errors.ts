@@ -1,4 +1,5 @@
 import { isDomainError } from '#domain';
+import { EmbeddedDatabaseError } from '#infra/database/cluster-ownership';
 import { CliError } from './cli-output';
 
 /** What the operator is told about a failure: one line, and a code a script can switch on. */
@@ -29,6 +30,8 @@ export function describeError(error: unknown): CliFailure {
   if (isDomainError(error)) {
     return { message: oneLine(`${error.message} (${error.code})`), code: error.code, ...(error.details ? { details: error.details } : {}) };
   }
+  // The embedded PostgreSQL refusing to start (a busy port, another service on the data directory).
+  if (error instanceof EmbeddedDatabaseError) return { message: oneLine(error.message), code: 'embedded_database' };
   if (isDatabaseError(error)) return { message: oneLine(`database: ${error.message} (SQLSTATE ${error.code})`), code: 'database_error' };
   // A refused connection, a missing file, a busy port: Node's message names the call and the address.
   if (/^E[A-Z]+$/.test(String((error as { code?: unknown }).code))) return { message: oneLine(messageOf(error)), code: 'system_error' };
