@@ -1,5 +1,6 @@
 import { type ChildProcess, execSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 
@@ -106,19 +107,24 @@ export function processesOn(path: string): number[] {
 }
 
 /**
- * A data directory PostgreSQL (running as `postgres`) can enter: under /tmp, world-searchable,
- * never inside a private mkdtemp directory. `remove` stops anything still running on it first.
+ * A data directory PostgreSQL (running as `postgres`) can enter: under the run's temp root
+ * (global-setup points TMPDIR there, mode 0755), never inside a private mkdtemp directory.
+ * `remove` stops anything still running on it first, the way that lets PostgreSQL remove its
+ * sockets (fast shutdown), harder only when that does not work.
  */
 export function scratchDir(prefix: string): { path: string; remove: () => Promise<void> } {
-  const path = join('/tmp', `${prefix}-${randomUUID().slice(0, 8)}`);
+  const path = join(tmpdir(), `${prefix}-${randomUUID().slice(0, 8)}`);
   mkdirSync(path, { recursive: true, mode: 0o755 });
+  const stopAll = async (name: NodeJS.Signals, ms: number): Promise<void> => {
+    for (const pid of processesOn(path)) signal(pid, name);
+    for (const deadline = Date.now() + ms; processesOn(path).length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 100));
+  };
   return {
     path,
     remove: async () => {
-      // SIGQUIT: PostgreSQL's immediate shutdown, which takes its backends with it.
-      for (const pid of processesOn(path)) signal(pid, 'SIGQUIT');
-      for (let i = 0; i < 50 && processesOn(path).length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-      for (const pid of processesOn(path)) signal(pid, 'SIGKILL');
+      await stopAll('SIGINT', 10_000);
+      await stopAll('SIGQUIT', 5000);
+      await stopAll('SIGKILL', 1000);
       rmSync(path, { recursive: true, force: true });
     },
   };
