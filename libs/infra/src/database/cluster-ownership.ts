@@ -120,9 +120,17 @@ async function gone(pid: number, ms: number): Promise<boolean> {
 
 /** Fast shutdown (SIGINT: sessions end, the data is flushed); immediate (SIGQUIT) if it hangs. */
 export async function stopPostmaster(pid: number): Promise<void> {
-  process.kill(pid, 'SIGINT');
+  const signal = (name: NodeJS.Signals): void => {
+    try {
+      process.kill(pid, name);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'ESRCH') return;
+      throw new EmbeddedDatabaseError(`the stale PostgreSQL (pid ${pid}) cannot be stopped from here (${(error as { code?: string }).code}); stop it by hand`);
+    }
+  };
+  signal('SIGINT');
   if (await gone(pid, 30_000)) return;
-  process.kill(pid, 'SIGQUIT');
+  signal('SIGQUIT');
   if (await gone(pid, 10_000)) return;
   throw new EmbeddedDatabaseError(`the stale PostgreSQL (pid ${pid}) does not stop; stop it by hand`);
 }
