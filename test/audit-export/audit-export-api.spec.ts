@@ -88,9 +88,10 @@ describe('GET /v1/audit/export: the company history as NDJSON', () => {
     expect(fromPivot.events).toEqual(all.filter((e) => e.createdAt >= pivot.createdAt && e.createdAt < at));
     const toPivot = await exportAudit(world.app, acme.adminToken, `?to=${pivot.createdAt}`);
     expect(toPivot.events).toEqual(all.filter((e) => e.createdAt < pivot.createdAt));
-    // A window with nothing in it is an empty, successful export.
+    // A window with nothing in it is a successful export of its manifest alone (issue 11, defect 10).
     const empty = await exportAudit(world.app, acme.adminToken, '?from=2001-01-01&to=2001-01-02');
-    expect(empty).toMatchObject({ status: 200, text: '', events: [] });
+    expect(empty).toMatchObject({ status: 200, events: [], manifest: { events: 0, streams: {}, from: '2001-01-01T00:00:00.000Z', to: '2001-01-02T00:00:00.000Z' } });
+    expect(empty.lines).toHaveLength(1);
     expect((await exportAudit(world.app, acme.adminToken, '?from=2001-01-01T00:00:00%2B02:00')).events).toEqual(all);
   });
 

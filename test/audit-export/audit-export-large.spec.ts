@@ -65,7 +65,9 @@ describe('a large export streams', () => {
 
     const { code, result } = await verifyExportJson(path);
     expect(code).toBe(0);
-    expect(result).toMatchObject({ clean: true, streams: 1, events: ours.events.length, anchored: [], broken: [], malformed: [] });
+    expect(result).toMatchObject({ clean: true, streams: 1, events: ours.events.length, anchored: [], broken: [], malformed: [], manifestProblems: [] });
+    // The manifest came last, after every page, and counts them all.
+    expect(result.manifest).toMatchObject({ line: ours.events.length + 1, events: ours.events.length, streams: 1 });
   });
 
   it('pages by log position without losing or repeating an event at any page size', async () => {

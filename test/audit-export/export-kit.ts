@@ -1,10 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliRun, runCli } from '../cli/run-cli';
+import { makeTempDir, removeTempDir } from '../support/temp-dir';
 
-export type ExportAnswer = Readonly<{ status: number; type: string; text: string; lines: string[]; events: any[]; body: any }>;
+/** `lines` are all of them, the manifest last; `events` the event lines parsed, `manifest` the last line's. */
+export type ExportAnswer = Readonly<{ status: number; type: string; text: string; lines: string[]; events: any[]; manifest: any; body: any }>;
 
 /** GET /v1/audit/export through Fastify's injector; the NDJSON split into lines and parsed. */
 export async function exportAudit(app: NestFastifyApplication, token: string, query = ''): Promise<ExportAnswer> {
@@ -13,18 +14,24 @@ export async function exportAudit(app: NestFastifyApplication, token: string, qu
   const text = response.body;
   const isNdjson = type.startsWith('application/x-ndjson');
   const lines = isNdjson ? text.split('\n').filter((line) => line !== '') : [];
+  const parsed = lines.map((line) => JSON.parse(line));
+  const manifest = parsed.length > 0 && 'manifest' in parsed[parsed.length - 1] ? parsed.pop().manifest : undefined;
   return {
     status: response.statusCode,
     type,
     text,
     lines,
-    events: lines.map((line) => JSON.parse(line)),
+    events: parsed,
+    manifest,
     body: type.includes('json') && !isNdjson && text !== '' ? JSON.parse(text) : text,
   };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'vibot-export-'));
+const dir = makeTempDir('vibot-export');
 let files = 0;
+// Each test file that imports the kit gets its own directory (Jest loads modules per file); it
+// goes with the file's other data when the file is done.
+afterAll(() => removeTempDir(dir));
 
 /** Writes lines as an export file would hold them (newline-terminated) and returns its path. */
 export function writeExport(lines: readonly string[], name = `export-${++files}.ndjson`): string {

@@ -1,28 +1,8 @@
-import { ExportVerifier, parseExportLine } from '#infra/audit/verify-export';
-import { eventHash } from '#infra/event-log/hash-chain';
+import { parseExportLine } from '#infra/audit/verify-export';
+import { chain, type Line, manifestOf, verifyLines } from './export-lines';
 
-type Line = { stream: string; revision: string; position: string; type: string; data: unknown; metadata: Record<string, unknown>; createdAt: string };
-
-let position = 100;
-
-/** A stream's events as the log hashes them: each metadata.prevHash is the previous hash. */
-function chain(stream: string, count: number, from = 0, prevHash: string | null = null): Line[] {
-  const out: Line[] = [];
-  for (let revision = from; revision < from + count; revision++) {
-    const metadata: Record<string, unknown> = { eventId: `${stream}-${revision}`, tenant: { companyId: 'c' }, prevHash };
-    const data = { n: revision, name: `event ${revision}` };
-    metadata.hash = eventHash({ streamId: stream, revision: BigInt(revision), type: 'Happened', data, metadata: metadata as never });
-    prevHash = metadata.hash as string;
-    out.push({ stream, revision: String(revision), position: `${position}/${position++}`, type: 'Happened', data, metadata, createdAt: '2026-01-01T00:00:00.000Z' });
-  }
-  return out;
-}
-
-function verify(lines: readonly (Line | string)[]) {
-  const verifier = new ExportVerifier();
-  lines.forEach((line, i) => verifier.add(typeof line === 'string' ? line : JSON.stringify(line), i + 1));
-  return verifier.finish();
-}
+/** These lines verified as an export of them: the chains checked here, the manifest in export-manifest.spec.ts. */
+const verify = (lines: readonly (Line | string)[]) => verifyLines([...lines, manifestOf(lines)]);
 
 /** File order is position order; a test that reorders lines renumbers positions to keep it. */
 const renumbered = (lines: Line[]): Line[] => lines.map((line, i) => ({ ...line, position: `1/${i + 1}` }));
@@ -34,7 +14,7 @@ describe('ExportVerifier: an export checked line by line, without a database', (
     const result = verify([...renumbered([a[0]!, b[0]!, a[1]!, b[1]!, a[2]!]), '', '  ']);
     expect(result).toEqual({
       clean: true,
-      lines: 7,
+      lines: 8,
       events: 5,
       streams: 2,
       firstPosition: '1/1',
@@ -42,6 +22,8 @@ describe('ExportVerifier: an export checked line by line, without a database', (
       anchored: [],
       broken: [],
       malformed: [],
+      manifest: { line: 8, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), companyId: 'c', from: null, to: null, events: 5, streams: 2 },
+      manifestProblems: [],
       omitted: 0,
     });
   });
@@ -99,7 +81,7 @@ describe('ExportVerifier: an export checked line by line, without a database', (
     ];
     for (const [value, error] of cases) expect(parseExportLine(JSON.stringify(value))).toEqual({ error });
     const result = verify(Array.from({ length: 1200 }, () => 'nope'));
-    expect(result).toMatchObject({ clean: false, events: 0, lines: 1200, omitted: 200 });
+    expect(result).toMatchObject({ clean: false, events: 0, lines: 1201, omitted: 200, manifestProblems: [] });
     expect(result.malformed).toHaveLength(1000);
     expect(result.malformed[999]).toEqual({ line: 1000, reason: 'not valid JSON' });
   });

@@ -44,7 +44,8 @@ describe('npm run cli -- verify-export <file>: the export checked offline', () =
     expect(code).toBe(0);
     expect(result).toMatchObject({
       clean: true,
-      events: lines.length,
+      // Every line but the last, the manifest.
+      events: events.length,
       lines: lines.length,
       streams: new Set(events.map((e) => e.stream)).size,
       firstPosition: events[0].position,
@@ -52,11 +53,12 @@ describe('npm run cli -- verify-export <file>: the export checked offline', () =
       anchored: [],
       broken: [],
       malformed: [],
+      manifestProblems: [],
       omitted: 0,
     });
     const human = await verifyExport([writeExport(lines)]);
     expect(human.code).toBe(0);
-    expect(human.stdout).toContain(`${lines.length} events in ${result.streams} streams`);
+    expect(human.stdout).toContain(`${events.length} events in ${result.streams} streams`);
     expect(human.stdout).toContain('every hash chain verifies');
   });
 
@@ -102,13 +104,13 @@ describe('npm run cli -- verify-export <file>: the export checked offline', () =
   });
 
   it('a malformed line is reported with its line number, the events around it still verified', async () => {
-    const broken = [...lines.slice(0, 2), '{"stream": "company-x", oops', ...lines.slice(2), '[]'];
+    const broken = [...lines.slice(0, 2), '{"stream": "company-x", oops', ...lines.slice(2, -1), '[]', lines[lines.length - 1]!];
     const { code, result } = await verifyExportJson(writeExport(broken));
     expect(code).toBe(1);
-    expect(result).toMatchObject({ events: lines.length, broken: [] });
+    expect(result).toMatchObject({ events: events.length, broken: [], manifestProblems: [] });
     expect(result.malformed).toEqual([
       { line: 3, reason: 'not valid JSON' },
-      { line: lines.length + 2, reason: 'not a JSON object' },
+      { line: lines.length + 1, reason: 'not a JSON object' },
     ]);
     expect((await verifyExport([writeExport(broken)])).stdout).toContain('MALFORMED line 3: not valid JSON');
   });
@@ -122,7 +124,7 @@ describe('npm run cli -- verify-export <file>: the export checked offline', () =
     expect(BigInt(start)).toBeGreaterThan(0n);
     const { code, result } = await verifyExportJson(writeExport(later.lines));
     expect(code).toBe(0);
-    expect(result).toMatchObject({ clean: true, streams: 1, events: later.lines.length, broken: [] });
+    expect(result).toMatchObject({ clean: true, streams: 1, events: later.events.length, broken: [], manifestProblems: [] });
     expect(result.anchored).toEqual([{ stream, revision: start, line: 1 }]);
     // Anchored is not unchecked: the events after the first one still link to it.
     const cut = later.lines.filter((_, i) => i !== 1);
@@ -138,9 +140,14 @@ describe('npm run cli -- verify-export <file>: the export checked offline', () =
     expect(absent.stderr).toContain('cannot read /nonexistent/export.ndjson');
   });
 
-  it('an empty export (nothing in the window) is clean and says so', async () => {
-    const { code, result } = await verifyExportJson(writeExport([]));
+  it('an export of an empty window (its manifest alone) is clean and says so; an empty file is not (issue 11, defect 10)', async () => {
+    const empty = await exportAudit(world.app, acme.adminToken, '?from=2001-01-01&to=2001-01-02');
+    expect(empty.lines).toHaveLength(1);
+    const { code, result } = await verifyExportJson(writeExport(empty.lines));
     expect(code).toBe(0);
-    expect(result).toMatchObject({ clean: true, events: 0, streams: 0, firstPosition: null, lastPosition: null });
+    expect(result).toMatchObject({ clean: true, events: 0, streams: 0, firstPosition: null, lastPosition: null, manifest: { events: 0, streams: 0 } });
+    const nothing = await verifyExportJson(writeExport([]));
+    expect(nothing.code).toBe(1);
+    expect(nothing.result).toMatchObject({ clean: false, events: 0, manifest: null, manifestProblems: [expect.objectContaining({ reason: 'manifest_missing' })] });
   });
 });

@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
 import type { EventMetadata, RecordedEvent } from '../event-log/event-log';
 import { COLUMNS, type EventRow, toRecorded } from '../event-log/event-rows';
-import { formatPosition, type Position } from '../event-log/position';
+import { formatPosition, parsePosition, type Position } from '../event-log/position';
+import { buildManifest, manifestLine, StreamTally } from './export-manifest';
 
 /** One line of an audit export: everything needed to recompute the event's hash offline. */
 export type ExportedEvent = Readonly<{
@@ -105,7 +106,16 @@ export async function* exportEventPages(pool: Pool, scope: ExportScope): AsyncGe
   }
 }
 
-/** The export as NDJSON text, one chunk per page: each line is one event and nothing else. */
-export async function* exportNdjson(pages: AsyncIterable<readonly ExportedEvent[]>): AsyncGenerator<string> {
-  for await (const page of pages) yield page.map((event) => `${JSON.stringify(event)}\n`).join('');
+/**
+ * The export as NDJSON text, one chunk per page, each line one event, then the manifest line
+ * (see export-manifest.ts) tallied as the pages pass: one record per stream, whatever the
+ * number of events. An export without its last line is therefore always detectably short.
+ */
+export async function* exportNdjson(pool: Pool, scope: ExportScope): AsyncGenerator<string> {
+  const tally = new StreamTally();
+  for await (const page of exportEventPages(pool, scope)) {
+    for (const event of page) tally.see(event.stream, BigInt(event.revision), event.metadata.hash!, parsePosition(event.position)!);
+    yield page.map((event) => `${JSON.stringify(event)}\n`).join('');
+  }
+  yield `${manifestLine(buildManifest(scope, tally))}\n`;
 }

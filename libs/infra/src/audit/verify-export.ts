@@ -1,6 +1,9 @@
-import type { EventMetadata } from '../event-log/event-log';
 import { eventHash } from '../event-log/hash-chain';
-import { comparePositions, formatPosition, parsePosition, type Position } from '../event-log/position';
+import { comparePositions, formatPosition, type Position } from '../event-log/position';
+import { parseExportLine } from './export-line';
+import { compareWithManifest, type ExportManifest, isManifestLine, manifestSha256, type ManifestProblem, parseManifest, StreamTally } from './export-manifest';
+
+export { parseExportLine, type ParsedExportEvent } from './export-line';
 
 export type ExportBreakReason =
   | 'hash_mismatch'
@@ -25,17 +28,22 @@ export type ExportVerification = Readonly<{
   anchored: readonly ChainAnchor[];
   broken: readonly ExportBreak[];
   malformed: readonly MalformedLine[];
-  /** Entries left off the three lists above once each held LIST_LIMIT of them. */
+  /** The manifest line as found (null: none, or not readable), with the SHA-256 to compare with an anchored copy. */
+  manifest: ManifestSummary | null;
+  /** Where the file and its manifest disagree: a stream cut short or missing, the manifest itself missing. */
+  manifestProblems: readonly ManifestProblem[];
+  /** Entries left off the four lists above once each held LIST_LIMIT of them. */
   omitted: number;
 }>;
 
-export type ParsedExportEvent = Readonly<{
-  stream: string;
-  revision: bigint;
-  position: Position;
-  type: string;
-  data: unknown;
-  metadata: EventMetadata;
+export type ManifestSummary = Readonly<{
+  line: number;
+  sha256: string;
+  companyId: string;
+  from: string | null;
+  to: string | null;
+  events: number;
+  streams: number;
 }>;
 
 const LIST_LIMIT = 1000;
@@ -44,37 +52,6 @@ const LIST_LIMIT = 1000;
 // expected 'any' race for one stream; a deleted line must still be reported without holding
 // the rest of a huge stream in memory.
 const REORDER_WINDOW = 1000;
-const SHA256 = /^[0-9a-f]{64}$/;
-const REVISION = /^\d{1,19}$/;
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** One line of an export, checked for shape only; its hash and links are the verifier's job. */
-export function parseExportLine(text: string): { event: ParsedExportEvent } | { error: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { error: 'not valid JSON' };
-  }
-  if (!isObject(value)) return { error: 'not a JSON object' };
-  const { stream, revision, position, type, metadata } = value;
-  if (typeof stream !== 'string' || stream === '') return { error: 'stream must be a non-empty string' };
-  if (typeof revision !== 'string' || !REVISION.test(revision)) return { error: 'revision must be a string of digits' };
-  const parsedPosition = typeof position === 'string' ? parsePosition(position) : undefined;
-  if (parsedPosition === undefined) return { error: 'position must be "<commit>/<prepare>"' };
-  if (typeof type !== 'string' || type === '') return { error: 'type must be a non-empty string' };
-  if (!('data' in value)) return { error: 'data is missing' };
-  if (!isObject(metadata)) return { error: 'metadata must be an object' };
-  if (typeof metadata.hash !== 'string' || !SHA256.test(metadata.hash)) return { error: 'metadata.hash must be a sha-256 hex string' };
-  if (metadata.prevHash !== null && (typeof metadata.prevHash !== 'string' || !SHA256.test(metadata.prevHash))) {
-    return { error: 'metadata.prevHash must be a sha-256 hex string or null' };
-  }
-  return {
-    event: { stream, revision: BigInt(revision), position: parsedPosition, type, data: value.data, metadata: metadata as EventMetadata },
-  };
-}
 
 type Link = Readonly<{ revision: bigint; hash: string; prevHash: string | null; line: number }>;
 /** `next` is undefined until the stream's chain in the file has a starting point. */
@@ -90,6 +67,9 @@ export class ExportVerifier {
   private readonly anchored: ChainAnchor[] = [];
   private readonly broken: ExportBreak[] = [];
   private readonly malformed: MalformedLine[] = [];
+  private readonly manifestProblems: ManifestProblem[] = [];
+  private readonly tally = new StreamTally();
+  private manifest: { line: number; sha256: string; value: ExportManifest | undefined } | undefined;
   private omitted = 0;
   private lines = 0;
   private events = 0;
@@ -100,6 +80,11 @@ export class ExportVerifier {
   add(text: string, line: number): void {
     this.lines = Math.max(this.lines, line);
     if (text.trim() === '') return;
+    // The manifest closes the export: whatever follows it is not part of what it describes.
+    if (this.manifest !== undefined) {
+      return this.record(this.manifestProblems, { reason: 'line_after_manifest', line, detail: `the manifest is on line ${this.manifest.line}` });
+    }
+    if (isManifestLine(text)) return this.readManifest(text, line);
     const parsed = parseExportLine(text);
     if ('error' in parsed) return this.record(this.malformed, { line, reason: parsed.error });
     const event = parsed.event;
@@ -112,6 +97,7 @@ export class ExportVerifier {
     this.first ??= event.position;
     const hashed = { streamId: event.stream, revision: event.revision, type: event.type, data: event.data, metadata: event.metadata };
     if (eventHash(hashed) !== event.metadata.hash) this.breakAt(event.stream, event.revision, line, 'hash_mismatch');
+    this.tally.see(event.stream, event.revision, event.metadata.hash!, event.position);
     const link: Link = { revision: event.revision, hash: event.metadata.hash!, prevHash: event.metadata.prevHash ?? null, line };
     this.follow(event.stream, link);
   }
@@ -119,8 +105,14 @@ export class ExportVerifier {
   finish(): ExportVerification {
     for (const [stream, chain] of this.chains) while (chain.pending.size > 0) this.settleLowest(stream, chain);
     const byLine = (a: { line: number }, b: { line: number }): number => a.line - b.line;
+    if (this.manifest === undefined) {
+      this.record(this.manifestProblems, { reason: 'manifest_missing', detail: 'the export does not end with its manifest line: it may have been cut short' });
+    } else if (this.manifest.value !== undefined) {
+      for (const problem of compareWithManifest(this.manifest.value, this.tally)) this.record(this.manifestProblems, problem);
+    }
+    const declared = this.manifest?.value;
     return {
-      clean: this.broken.length === 0 && this.malformed.length === 0,
+      clean: this.broken.length === 0 && this.malformed.length === 0 && this.manifestProblems.length === 0,
       lines: this.lines,
       events: this.events,
       streams: this.chains.size,
@@ -129,8 +121,19 @@ export class ExportVerifier {
       anchored: [...this.anchored].sort(byLine),
       broken: [...this.broken].sort(byLine),
       malformed: [...this.malformed].sort(byLine),
+      manifest:
+        declared === undefined
+          ? null
+          : { line: this.manifest!.line, sha256: this.manifest!.sha256, companyId: declared.companyId, from: declared.from, to: declared.to, events: declared.events, streams: Object.keys(declared.streams).length },
+      manifestProblems: this.manifestProblems,
       omitted: this.omitted,
     };
+  }
+
+  private readManifest(text: string, line: number): void {
+    const parsed = parseManifest(text);
+    this.manifest = { line, sha256: manifestSha256(text), value: 'manifest' in parsed ? parsed.manifest : undefined };
+    if ('error' in parsed) this.record(this.manifestProblems, { reason: 'manifest_malformed', line, detail: parsed.error });
   }
 
   private follow(stream: string, link: Link): void {
