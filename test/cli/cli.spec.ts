@@ -1,5 +1,4 @@
-import { chmodSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { openSecret, sealSecret } from '#infra/crypto/credential-vault';
@@ -12,13 +11,15 @@ import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { tokenVerifier } from '#infra/auth/tokens';
 import { loadConfig } from '#infra/config/config';
 import { freePort } from '../support/free-port';
+import { makeTempDir, removeTempDir } from '../support/temp-dir';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { TEST_API_PASSWORD, TEST_JWT_SECRET } from '../support/test-settings';
 import { runCli } from './run-cli';
 
 let db: TestDatabase;
 let env: Record<string, string>;
-const verify = tokenVerifier(loadConfig({ JWT_SECRET: TEST_JWT_SECRET, DATA_DIR: tmpdir() }).jwt);
+// Configured by environment alone (DATABASE_URL given), so the loader writes no local secrets.
+const verify = tokenVerifier(loadConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_URL: 'postgresql://unused', API_DATABASE_PASSWORD: 'unused' }).jwt);
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -26,12 +27,13 @@ beforeAll(async () => {
     DATABASE_URL: db.ownerUrl,
     API_DATABASE_PASSWORD: TEST_API_PASSWORD,
     JWT_SECRET: TEST_JWT_SECRET,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'vibot-cli-')),
+    DATA_DIR: makeTempDir('vibot-cli'),
     LOG_LEVEL: 'silent',
   };
 });
 afterAll(async () => {
   await db.drop();
+  removeTempDir(env?.DATA_DIR);
 });
 
 describe('CLI against DATABASE_URL', () => {
@@ -179,22 +181,25 @@ describe('CLI against DATABASE_URL', () => {
 
 describe('CLI on the embedded default (no DATABASE_URL)', () => {
   it('starts its own PostgreSQL under the data directory, keeps data across runs, and stops it again', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'vibot-embedded-'));
-    chmodSync(dataDir, 0o755);
-    const port = String(await freePort());
-    const local = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: port, DATABASE_URL: '', JWT_SECRET: undefined, API_DATABASE_PASSWORD: undefined, LOG_LEVEL: 'silent' };
-    const boot = await runCli(['bootstrap', '--company', 'Embedded', '--admin-email', 'e@e.test', '--json'], local);
-    expect({ code: boot.code, stderr: boot.stderr }).toEqual({ code: 0, stderr: '' });
-    const { adminUserId } = JSON.parse(boot.stdout);
-    expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
-    // A second run finds the same data (kept across restarts) and mints a token with the kept secret.
-    const token = await runCli(['token', '--user', adminUserId, '--json'], local);
-    expect(token.code).toBe(0);
-    const { url } = JSON.parse((await runCli(['db-url', '--json'], local)).stdout);
-    expect(url).toContain(`:${port}/vibot`);
-    // Stopped after each command: nothing listens any more.
-    const probe = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-    await expect(probe.connect()).rejects.toThrow();
-    await probe.end().catch(() => undefined);
+    const dataDir = makeTempDir('vibot-embedded');
+    try {
+      const port = String(await freePort());
+      const local = { DATA_DIR: dataDir, EMBEDDED_PG_PORT: port, DATABASE_URL: '', JWT_SECRET: undefined, API_DATABASE_PASSWORD: undefined, LOG_LEVEL: 'silent' };
+      const boot = await runCli(['bootstrap', '--company', 'Embedded', '--admin-email', 'e@e.test', '--json'], local);
+      expect({ code: boot.code, stderr: boot.stderr }).toEqual({ code: 0, stderr: '' });
+      const { adminUserId } = JSON.parse(boot.stdout);
+      expect(statSync(join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+      // A second run finds the same data (kept across restarts) and mints a token with the kept secret.
+      const token = await runCli(['token', '--user', adminUserId, '--json'], local);
+      expect(token.code).toBe(0);
+      const { url } = JSON.parse((await runCli(['db-url', '--json'], local)).stdout);
+      expect(url).toContain(`:${port}/vibot`);
+      // Stopped after each command: nothing listens any more.
+      const probe = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+      await expect(probe.connect()).rejects.toThrow();
+      await probe.end().catch(() => undefined);
+    } finally {
+      removeTempDir(dataDir);
+    }
   });
 });
