@@ -149,20 +149,20 @@ describe('bodies of the wrong kind or size, on every route that takes one', () =
   const bodyRoutes = () => operations.filter((o) => o.body);
 
   it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=latin1'])(
-    'Content-Type %s: 415 problem+json',
+    'Content-Type %s: 415 problem+json naming Content-Type',
     async (type) => {
       const wrong = await wrongOn(bodyRoutes(), async (operation) => {
-        const problem = refusal(await send(operation, { headers: { 'content-type': type }, payload: '{"name":"x"}' }), 415);
+        const problem = refusal(await send(operation, { headers: { 'content-type': type }, payload: '{"name":"x"}' }), 415, 'Content-Type');
         return problem === '' ? [] : [problem];
       });
       expect(wrong).toEqual([]);
     },
   );
 
-  it('a 2 MB body: 413 problem+json', async () => {
+  it('a 2 MB body: 413 problem+json naming the body', async () => {
     const payload = JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) });
     const wrong = await wrongOn(bodyRoutes(), async (operation) => {
-      const problem = refusal(await send(operation, { payload }), 413);
+      const problem = refusal(await send(operation, { payload }), 413, 'body');
       return problem === '' ? [] : [problem];
     });
     expect(wrong).toEqual([]);

@@ -15,9 +15,10 @@ export default async function globalTeardown(): Promise<void> {
   if (temp === undefined) return;
   const leftInRoot = readdirSync(temp.root);
   rmSync(temp.root, { recursive: true, force: true });
-  // Jest's own cache may appear on a first run, and another run beside this one has its own root.
+  // Jest's own cache may appear on a first run; another run beside this one has its own root,
+  // and its PostgreSQL its socket (ours removed its own when it stopped above).
   const newInOsTemp = readdirSync(temp.osTemp).filter(
-    (name) => !temp.before.includes(name) && !name.startsWith('jest_') && !name.startsWith('vibot-test-run-'),
+    (name) => !temp.before.includes(name) && !['jest_', 'vibot-test-run-', '.s.PGSQL.'].some((prefix) => name.startsWith(prefix)),
   );
   const left = [...leftInRoot, ...newInOsTemp.map((name) => `${temp.osTemp}/${name}`)];
   if (left.length > 0) {

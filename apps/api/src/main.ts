@@ -1,6 +1,8 @@
+import pino from 'pino';
 import { loadConfig } from '#infra/config/config';
 import { apiUrlFor } from '#infra/database/migrate';
 import { refuseUnbuiltEventStore } from '#infra/database/owner-database';
+import { stopOnSignals } from '#infra/observability/stop-on-signals';
 import { createApiApp } from './create-api-app';
 
 async function main(): Promise<void> {
@@ -12,8 +14,8 @@ async function main(): Promise<void> {
     throw new Error('Set API_DATABASE_URL, or DATABASE_URL (and API_DATABASE_PASSWORD) to derive it');
   }
   const app = await createApiApp({ config, apiDatabaseUrl });
-  // SIGTERM/SIGINT run Nest's shutdown hooks: in-flight requests finish, pools close.
-  app.enableShutdownHooks();
+  // In-flight requests finish and pools close, within SHUTDOWN_MS even with the database gone.
+  stopOnSignals(pino({ level: config.logLevel, base: { app: 'api' } }), async () => void (await app.close()));
   await app.listen({ port: config.port, host: config.host });
 }
 

@@ -7,14 +7,8 @@ import { createPool } from '#infra/database/database';
 import { openOwnerDatabase } from '#infra/database/owner-database';
 import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { startProjector } from '#infra/projections/projector';
+import { shutdownStep, stopOnSignals } from '#infra/observability/stop-on-signals';
 import { startExpiryScheduler } from '#infra/scheduling/request-expiry';
-
-/**
- * How long stopping may take. With the database gone, closing pools or waiting for the
- * projector's last batch can wait on it for a long time; the operator asked to stop, so past this
- * the process exits anyway (an embedded PostgreSQL still gets its signal on the way out).
- */
-const SHUTDOWN_MS = 4000;
 
 /** `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, the projector and the API. */
 export async function startService(config: AppConfig): Promise<void> {
@@ -41,9 +35,7 @@ export async function startService(config: AppConfig): Promise<void> {
   });
   let app: NestFastifyApplication | undefined;
 
-  // Each step on its own: one failing (the database already gone) must not skip the rest.
-  const step = (name: string, work: () => Promise<unknown>): Promise<unknown> =>
-    work().catch((error: unknown) => logger.warn({ step: name, err: (error as Error).message }, 'shutdown step failed'));
+  const step = shutdownStep(logger);
   const closeAll = async (): Promise<void> => {
     if (app) await step('api', () => app!.close());
     await Promise.all([step('request-expiry', () => expiry.stop()), step('projector', () => projector.stop())]);
@@ -71,21 +63,5 @@ export async function startService(config: AppConfig): Promise<void> {
     ].join('\n'),
   );
 
-  let stopping = false;
-  const shutdown = async (signal: string): Promise<void> => {
-    // Under `npm start` a Ctrl-C arrives twice (from the terminal, and forwarded by npm): the
-    // handler stays installed so that a repeat neither restarts nor cuts short the shutdown.
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    const forced = setTimeout(() => {
-      logger.warn({ afterMs: SHUTDOWN_MS }, 'shutdown did not finish in time; exiting anyway');
-      process.exit(1);
-    }, SHUTDOWN_MS);
-    await closeAll();
-    clearTimeout(forced);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals(logger, closeAll);
 }

@@ -5,6 +5,7 @@ import { createPool } from '#infra/database/database';
 import { openOwnerDatabase } from '#infra/database/owner-database';
 import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { startProjector } from '#infra/projections/projector';
+import { shutdownStep, stopOnSignals } from '#infra/observability/stop-on-signals';
 import { startExpiryScheduler } from '#infra/scheduling/request-expiry';
 
 /** `npm run start:projector`: the projector alone (production runs it beside the API). */
@@ -26,16 +27,12 @@ async function main(): Promise<void> {
   const pipeline = createCommandPipeline(log, pool, config.commands);
   const expiry = startExpiryScheduler({ ownerPool: pool, pipeline, intervalMs: config.requestExpiryIntervalMs, logger });
   logger.info('projector started');
-  const shutdown = async (signal: string): Promise<void> => {
-    logger.info({ signal }, 'projector stopping');
-    await expiry.stop();
-    await projector.stop();
-    await pool.end();
-    await database.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  const step = shutdownStep(logger);
+  stopOnSignals(logger, async () => {
+    await Promise.all([step('request-expiry', () => expiry.stop()), step('projector', () => projector.stop())]);
+    await step('pool', () => pool.end());
+    await step('database', () => database.stop());
+  });
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,7 @@ import { ApiRuntime } from '../api-runtime';
 import { CurrentUser, type RequestUser } from '../http/request-user';
 import { requireAuditAccess } from './audit-access';
 import { TimeRangeDto, timeRangeOf } from './audit-dtos';
+import { RouteDoc } from '../docs/route-doc';
 
 /** Only the time window: an export is the whole history of the company within it. */
 export class AuditExportQueryDto extends TimeRangeDto {}
@@ -21,6 +22,7 @@ export class AuditExportController {
    * hash and prevHash, then one manifest line: `npm run cli -- verify-export <file>` checks it
    * with no database.
    */
+  @RouteDoc({ summary: "Export the company's events as NDJSON, verifiable offline", refusals: { 403: ['not_auditor'] } })
   @Get('export')
   @ApiOkResponse({
     description:

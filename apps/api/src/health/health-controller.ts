@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/public';
+import { RouteDoc } from '../docs/route-doc';
 import { Readiness } from './readiness';
 
 @ApiTags('health')
@@ -15,12 +16,17 @@ export class HealthController {
   ) {}
 
   /** The process answers: nothing else is checked, so a slow database never gets it restarted. */
+  @RouteDoc({ summary: 'Report that the process is alive (nothing else is checked)' })
   @Get('live')
   @HealthCheck()
   live() {
     return this.health.check([]);
   }
 
+  @RouteDoc({
+    summary: 'Report readiness: the database, the event log and the projector',
+    description: '503 with the terminus report, naming what is down (error.database.status "down" while the database is unreachable)',
+  })
   @Get('ready')
   @HealthCheck()
   async ready(@Res() reply: FastifyReply): Promise<void> {

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type DomainError, type DomainErrorKind, isDomainError } from '#domain';
 import { WrongExpectedVersion } from '#infra/event-log/event-log';
 import { databaseUnavailable } from './database-unavailable';
-import { ProblemError, type ProblemInit, sendProblem } from './problem';
+import { type FieldError, ProblemError, type ProblemInit, sendProblem } from './problem';
 
 const STATUS_BY_KIND: Readonly<Record<DomainErrorKind, number>> = {
   not_found: 404,
@@ -25,6 +25,12 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   429: 'too_many_requests',
 };
 
+// What a 413 or 415 from the framework is about, named like every other refusal.
+const FIELD_BY_STATUS: Readonly<Record<number, FieldError>> = {
+  413: { field: 'body', messages: ['the body must be at most 1 MiB'] },
+  415: { field: 'Content-Type', messages: ['must be application/json (UTF-8)'] },
+};
+
 function fromDomain(error: DomainError): ProblemInit {
   const currentRevision = 'currentRevision' in error ? (error.currentRevision as bigint | undefined) : undefined;
   return {
@@ -42,10 +48,12 @@ function fromHttpException(error: HttpException): ProblemInit | undefined {
   const response = error.getResponse();
   const message =
     typeof response === 'string' ? response : (response as { message?: unknown }).message ?? error.message;
+  const field = FIELD_BY_STATUS[status];
   return {
     status,
     code: CODE_BY_STATUS[status] ?? 'client_error',
     detail: Array.isArray(message) ? message.join('; ') : String(message),
+    ...(field ? { errors: [field] } : {}),
   };
 }
 
