@@ -107,8 +107,17 @@ describe('an API process killed between append and answer', () => {
         const rows = await eventsOf(`metadata -> 'tenant' ->> 'companyId' = $1 AND type IN ('RoleDefined', 'CredentialRotated') AND (data ->> 'builtIn') IS DISTINCT FROM 'true'`, [c.companyId]);
         return rows.length > 0 ? rows : undefined;
       }, 'the first attempt to append');
+      // Killed only once it truly waits to store its answer, so every run crashes at that point.
+      await until(async () => {
+        const { rows } = await db.owner.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND objid = 727999 AND NOT granted`);
+        return rows.length > 0 ? true : undefined;
+      }, 'the first attempt to hold its answer');
       await first.kill();
       expect(await lost).toMatch(/^lost: /);
+      // Its connections go with it. PostgreSQL would notice only when the held answer's write
+      // got its lock, and until then that open transaction would hold back every projector on
+      // the cluster (the log's horizon is cluster-wide) and the trigger's removal.
+      await db.owner.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND usename = 'vibot_api'`);
       await hold.release();
       released = true;
 
