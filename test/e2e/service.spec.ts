@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { CLI, runCli } from '../cli/run-cli';
 import { freePort } from '../support/free-port';
+import { makeTempDir, removeTempDir } from '../support/temp-dir';
 
 /** The README's first command, for real: the service on its embedded default, then Ctrl-C. */
 let env: Record<string, string | undefined>;
@@ -13,11 +11,11 @@ const children: ChildProcess[] = [];
 
 afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  removeTempDir(env?.DATA_DIR);
 });
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vibot-service-'));
-  chmodSync(dataDir, 0o755);
+  const dataDir = makeTempDir('vibot-service');
   const port = await freePort();
   env = {
     DATA_DIR: dataDir,
