@@ -1,7 +1,6 @@
-import { makeTempDir, removeTempDir } from '../support/temp-dir';
+import { removeTempDir } from '../support/temp-dir';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { TEST_API_PASSWORD, TEST_JWT_SECRET } from '../support/test-settings';
-import { runCli } from './run-cli';
+import { cliEnv, runCli } from './run-cli';
 
 /** Issue 11, defect 7: `bootstrap` run twice (a retried script) must not make a second company silently. */
 let db: TestDatabase;
@@ -9,13 +8,7 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  env = {
-    DATABASE_URL: db.ownerUrl,
-    API_DATABASE_PASSWORD: TEST_API_PASSWORD,
-    JWT_SECRET: TEST_JWT_SECRET,
-    DATA_DIR: makeTempDir('vibot-cli-dup'),
-    LOG_LEVEL: 'silent',
-  };
+  env = cliEnv(db, 'vibot-cli-dup');
 });
 afterAll(async () => {
   await db?.drop();

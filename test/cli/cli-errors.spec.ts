@@ -2,10 +2,9 @@ import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { COMMANDS } from '../../apps/cli/src/cli-arguments';
 import { freePort } from '../support/free-port';
-import { makeTempDir, removeTempDir } from '../support/temp-dir';
+import { removeTempDir } from '../support/temp-dir';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { TEST_API_PASSWORD, TEST_JWT_SECRET } from '../support/test-settings';
-import { type CliRun, runCli } from './run-cli';
+import { type CliRun, cliEnv, runCli } from './run-cli';
 
 /**
  * Issue 11, defect 7: every CLI error is one line (one JSON object with --json), with no stack
@@ -18,13 +17,7 @@ const nobody = randomUUID();
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  env = {
-    DATABASE_URL: db.ownerUrl,
-    API_DATABASE_PASSWORD: TEST_API_PASSWORD,
-    JWT_SECRET: TEST_JWT_SECRET,
-    DATA_DIR: makeTempDir('vibot-cli-errors'),
-    LOG_LEVEL: 'silent',
-  };
+  env = cliEnv(db, 'vibot-cli-errors');
   const boot = await runCli(['bootstrap', '--company', 'Refusals', '--admin-email', 'r@r.test', '--json'], env);
   expect(boot.code).toBe(0);
   admin = JSON.parse(boot.stdout);

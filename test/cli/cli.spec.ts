@@ -13,8 +13,8 @@ import { loadConfig } from '#infra/config/config';
 import { freePort } from '../support/free-port';
 import { makeTempDir, removeTempDir } from '../support/temp-dir';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { TEST_API_PASSWORD, TEST_JWT_SECRET } from '../support/test-settings';
-import { runCli } from './run-cli';
+import { TEST_JWT_SECRET } from '../support/test-settings';
+import { cliEnv, runCli } from './run-cli';
 
 let db: TestDatabase;
 let env: Record<string, string>;
@@ -23,13 +23,7 @@ const verify = tokenVerifier(loadConfig({ JWT_SECRET: TEST_JWT_SECRET, DATABASE_
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  env = {
-    DATABASE_URL: db.ownerUrl,
-    API_DATABASE_PASSWORD: TEST_API_PASSWORD,
-    JWT_SECRET: TEST_JWT_SECRET,
-    DATA_DIR: makeTempDir('vibot-cli'),
-    LOG_LEVEL: 'silent',
-  };
+  env = cliEnv(db, 'vibot-cli');
 });
 afterAll(async () => {
   await db.drop();

@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from '../support/temp-dir';
+import type { TestDatabase } from '../support/test-database';
+import { TEST_API_PASSWORD, TEST_JWT_SECRET } from '../support/test-settings';
 
 export const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
 
@@ -17,3 +20,12 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
     });
   });
 }
+
+/** The CLI's environment against a test database, with its own data dir (remove it with removeTempDir). */
+export const cliEnv = (db: TestDatabase, prefix: string): Record<string, string> => ({
+  DATABASE_URL: db.ownerUrl,
+  API_DATABASE_PASSWORD: TEST_API_PASSWORD,
+  JWT_SECRET: TEST_JWT_SECRET,
+  DATA_DIR: makeTempDir(prefix),
+  LOG_LEVEL: 'silent',
+});

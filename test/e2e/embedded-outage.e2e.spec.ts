@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from '#infra/database/cluster-ownership';
-import { freePort } from '../support/free-port';
-import { cpuShare, killServices, processesOn, readiness, scratchDir, spawnService, untilExit, waitFor } from '../support/service-process';
+import { cpuShare, embeddedServiceEnv, killServices, processesOn, readiness, scratchDir, spawnService, untilExit, waitFor } from '../support/service-process';
 
 /**
  * The issue's own case (issue 11, defect 9): `npm start` on its embedded PostgreSQL, and that
@@ -17,19 +16,9 @@ afterAll(async () => {
 });
 
 it('its embedded PostgreSQL stopped under it: 503 naming the database, little CPU, and SIGTERM exits 0 within seconds', async () => {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const service = spawnService({
-    DATA_DIR: dir.path,
-    PORT: String(port),
-    EMBEDDED_PG_PORT: String(await freePort()),
-    DATABASE_URL: undefined,
-    API_DATABASE_URL: undefined,
-    API_DATABASE_PASSWORD: undefined,
-    JWT_SECRET: undefined,
-    JWKS_URL: undefined,
-    LOG_LEVEL: 'warn',
-  });
+  const env = await embeddedServiceEnv(dir.path);
+  const base = `http://127.0.0.1:${env.PORT}`;
+  const service = spawnService(env);
   await waitFor('the service answers ready', async () => ((await readiness(base)).status === 200 ? true : undefined), 60_000, service.output);
 
   const postmaster = Number(readFileSync(join(dir.path, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);

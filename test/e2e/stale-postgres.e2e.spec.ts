@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { isAlive } from '#infra/database/cluster-ownership';
 import { runCli } from '../cli/run-cli';
 import { freePort } from '../support/free-port';
-import { killServices, processesOn, readiness, scratchDir, spawnService, untilExit, waitFor } from '../support/service-process';
+import { embeddedServiceEnv as serviceEnv, killServices, processesOn, readiness, scratchDir, spawnService, untilExit, waitFor } from '../support/service-process';
 
 /**
  * The embedded PostgreSQL outliving its service (issue 11, defect 8): a service killed with
@@ -19,20 +19,6 @@ afterAll(async () => {
   server?.close();
   for (const dir of scratch) await dir.remove();
 });
-
-async function serviceEnv(dataDir: string): Promise<Record<string, string | undefined>> {
-  return {
-    DATA_DIR: dataDir,
-    PORT: String(await freePort()),
-    EMBEDDED_PG_PORT: String(await freePort()),
-    DATABASE_URL: undefined,
-    API_DATABASE_URL: undefined,
-    API_DATABASE_PASSWORD: undefined,
-    JWT_SECRET: undefined,
-    JWKS_URL: undefined,
-    LOG_LEVEL: 'warn',
-  };
-}
 
 const postmasterPid = (dataDir: string): number => Number(readFileSync(join(dataDir, 'pg', 'postmaster.pid'), 'utf8').split('\n')[0]);
 const parentOf = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { freePort } from './free-port';
 
 const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
 
@@ -136,4 +137,19 @@ function signal(pid: number, name: NodeJS.Signals): void {
   } catch {
     // Gone meanwhile.
   }
+}
+
+/** `npm start` on its embedded default, in its own data dir and on free ports. */
+export async function embeddedServiceEnv(dataDir: string): Promise<Record<string, string | undefined>> {
+  return {
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    EMBEDDED_PG_PORT: String(await freePort()),
+    DATABASE_URL: undefined,
+    API_DATABASE_URL: undefined,
+    API_DATABASE_PASSWORD: undefined,
+    JWT_SECRET: undefined,
+    JWKS_URL: undefined,
+    LOG_LEVEL: 'warn',
+  };
 }

@@ -10,7 +10,7 @@ import { asCheckpointMoved, CheckpointMoved, checkpointMove, markHalted, openChe
 import { companyProjection } from './company-projection';
 import { connectorProjection } from './connector-projection';
 import { composeProjections, type Projection } from './projection';
-import { runReconnecting } from './reconnecting-run';
+import { runReconnecting, sleep } from './reconnecting-run';
 import { type Row, type RowStore, rowStoreFor } from './row-store';
 
 export type ProjectorLogger = Readonly<{
@@ -40,17 +40,6 @@ export const ALL_PROJECTIONS: readonly Projection[] = [composeProjections('compa
 
 const LOCK_NAMESPACE = 727_002;
 const quiet: ProjectorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
 
 const IDLE = Symbol('idle');
 const nextTurn = (): Promise<typeof IDLE> => new Promise((resolve) => setImmediate(() => resolve(IDLE)));

@@ -4,7 +4,8 @@ import type { ProjectionStatus, ProjectorLogger } from './projector';
 
 type Supervision = Readonly<{ signal: AbortSignal; statuses: Map<string, ProjectionStatus>; logger: ProjectorLogger }>;
 
-const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+/** Waits `ms`, or less when the projector is stopped meanwhile. */
+export const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done(): void {
