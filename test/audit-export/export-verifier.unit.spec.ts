@@ -1,7 +1,7 @@
 import { parseExportLine } from '#infra/audit/verify-export';
 import { chain, type Line, manifestOf, verifyLines } from './export-lines';
 
-/** These lines verified as an export of them: the chains checked here, the manifest in export-manifest.spec.ts. */
+/** These lines verified as an export of them: the chains checked here, the manifest in export-manifest.unit.spec.ts. */
 const verify = (lines: readonly (Line | string)[]) => verifyLines([...lines, manifestOf(lines)]);
 
 /** File order is position order; a test that reorders lines renumbers positions to keep it. */

@@ -4,7 +4,7 @@ import { chain, type Line, manifestOf, verifyLines } from './export-lines';
 /**
  * Issue 11, defect 10: the hash chains cannot see what is missing at the end of an export; the
  * manifest line can. These run the verifier on hand-made lines (the API's own exports are in
- * export-manifest-cli.spec.ts).
+ * export-manifest-cli.e2e.spec.ts).
  */
 const renumbered = (lines: Line[]): Line[] => lines.map((line, i) => ({ ...line, position: `1/${i + 1}` }));
 const a = chain('a-1', 4);
