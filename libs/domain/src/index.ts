@@ -32,7 +32,7 @@ export type {
   PermissionRequestCommand,
   RejectRequest,
   RequestPermissionChange,
-} from './company/request-commands';
+} from './company/permission-requests/request-commands';
 export {
   type ApprovalStep,
   type ApprovalStepStatus,
@@ -47,10 +47,10 @@ export {
   type PermissionRequestEvent,
   type PermissionRequestEventType,
   type RoleDiff,
-} from './company/request-events';
-export type { RequestMap, RequestState, RequestStatus } from './company/request-state';
-export { approvalChainFor, currentStep, eligibleApprovers } from './company/approval-flow';
-export { DEFAULT_REQUEST_TTL_DAYS, MAX_REQUEST_TTL_DAYS } from './company/request-rules';
+} from './company/permission-requests/request-events';
+export type { RequestMap, RequestState, RequestStatus } from './company/permission-requests/request-state';
+export { approvalChainFor, currentStep, eligibleApprovers } from './company/permission-requests/approval-flow';
+export { DEFAULT_REQUEST_TTL_DAYS, MAX_REQUEST_TTL_DAYS } from './company/permission-requests/request-rules';
 export {
   type CompanyEvent,
   type CompanyEventType,
@@ -76,7 +76,7 @@ export {
 } from './company/state';
 export { companyDecider, companyStreamName, decideCompany } from './company/decider';
 export { holdsRole, isMember } from './company/authorization';
-export { ADMIN_ROLE_CODE, AUDITOR_ROLE_CODE, isProjectScope } from './company/role-rules';
+export { ADMIN_ROLE_CODE, AUDITOR_ROLE_CODE, isProjectScope } from './company/roles/role-rules';
 
 // Integration connectors and their credentials.
 export type {

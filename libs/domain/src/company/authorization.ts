@@ -2,7 +2,7 @@
 // from a read model, so a lagging projection cannot grant stale privileges.
 import type { Actor } from '../shared/decider';
 import { Forbidden, NotFound } from '../shared/domain-errors';
-import { ADMIN_ROLE_CODE } from './role-rules';
+import { ADMIN_ROLE_CODE } from './roles/role-rules';
 import type { CompanyState, RegisteredCompany } from './state';
 
 /** Exact (case-sensitive) code match: authorization should not be forgiving. */

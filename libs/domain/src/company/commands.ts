@@ -1,5 +1,5 @@
 import type { Command } from '../shared/decider';
-import type { PermissionRequestCommand } from './request-commands';
+import type { PermissionRequestCommand } from './permission-requests/request-commands';
 
 // Inputs are unvalidated strings: the decider owns every business rule, so
 // transport-level DTO validation is a convenience, not a guarantee.

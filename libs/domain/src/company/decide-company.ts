@@ -3,7 +3,7 @@ import { requireAdmin, requireCompany, requireService } from './authorization';
 import type { RegisterCompany, RegisterUser } from './commands';
 import type { CompanyEvent, UserRegistered } from './events';
 import { normalizeCompanyName, normalizeDisplayName, normalizeEmail, requireId } from './input-rules';
-import { ADMIN_ROLE_CODE, ADMIN_ROLE_NAME, AUDITOR_ROLE_CODE, AUDITOR_ROLE_NAME } from './role-rules';
+import { ADMIN_ROLE_CODE, ADMIN_ROLE_NAME, AUDITOR_ROLE_CODE, AUDITOR_ROLE_NAME } from './roles/role-rules';
 import type { CompanyState } from './state';
 
 // Bootstrap emits the admin role, user and grant in the same batch as the

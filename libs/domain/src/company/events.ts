@@ -1,5 +1,5 @@
 import type { Event } from '../shared/decider';
-import { PERMISSION_REQUEST_EVENT_TYPES, type PermissionRequestEvent } from './request-events';
+import { PERMISSION_REQUEST_EVENT_TYPES, type PermissionRequestEvent } from './permission-requests/request-events';
 
 // A template literal keeps scope a plain JSON string while letting the
 // compiler reject values that skipped validation.

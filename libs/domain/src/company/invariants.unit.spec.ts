@@ -5,7 +5,7 @@ import { isDomainError } from '../shared/domain-errors';
 import type { CompanyCommand } from './commands';
 import { companyDecider } from './decider';
 import type { CompanyEvent } from './events';
-import { ADMIN_ROLE_CODE, countHolders, isProjectScope } from './role-rules';
+import { ADMIN_ROLE_CODE, countHolders, isProjectScope } from './roles/role-rules';
 import type { CompanyState, RegisteredCompany } from './state';
 import { ADMIN_ID, ADMIN_ROLE_ID, admin, bootstrap, member, MEMBER_ID, NOW, service, userRegistered, uuid } from '../../test/company/test-fixtures';
 

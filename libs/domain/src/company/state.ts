@@ -1,7 +1,7 @@
 import { assertNever } from '../shared/decider';
 import { PersistentMap, PersistentSet } from '../shared/persistent-map';
 import type { CompanyEvent, RoleScope } from './events';
-import { evolveRequests, type RequestMap } from './request-state';
+import { evolveRequests, type RequestMap } from './permission-requests/request-state';
 
 export type UserState = Readonly<{ userId: string; email: string; displayName: string | null }>;
 

@@ -2,7 +2,7 @@
 import type { Actor } from '../../src/shared/decider';
 import type { CompanyCommand } from '../../src/company/commands';
 import type { CompanyEvent } from '../../src/company/events';
-import type { ApprovalStep, PermissionChangeRequested } from '../../src/company/request-events';
+import type { ApprovalStep, PermissionChangeRequested } from '../../src/company/permission-requests/request-events';
 import {
   ADMIN_ID,
   ADMIN_ROLE_ID,

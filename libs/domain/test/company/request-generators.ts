@@ -5,8 +5,8 @@ import type { Actor } from '../../src/shared/decider';
 import type { CompanyCommand } from '../../src/company/commands';
 import type { CompanyEvent } from '../../src/company/events';
 import { COLLEAGUE_ID } from './request-fixtures';
-import type { RequestState } from '../../src/company/request-state';
-import { ADMIN_ROLE_CODE } from '../../src/company/role-rules';
+import type { RequestState } from '../../src/company/permission-requests/request-state';
+import { ADMIN_ROLE_CODE } from '../../src/company/roles/role-rules';
 import type { RegisteredCompany } from '../../src/company/state';
 import {
   ADMIN_ID,

@@ -1,10 +1,10 @@
-import { Invalid, NotFound } from '../shared/domain-errors';
-import { requireCompany, requireService } from './authorization';
-import type { GrantRole, RevokeRole } from './commands';
-import type { RoleGranted, RoleRevoked } from './events';
-import { normalizeReason } from './input-rules';
-import { ADMIN_ROLE_CODE, countHolders, requireRole } from './role-rules';
-import type { CompanyState, RegisteredCompany } from './state';
+import { Invalid, NotFound } from '../../shared/domain-errors';
+import { requireCompany, requireService } from '../authorization';
+import type { GrantRole, RevokeRole } from '../commands';
+import type { RoleGranted, RoleRevoked } from '../events';
+import { normalizeReason } from '../input-rules';
+import { ADMIN_ROLE_CODE, countHolders, requireRole } from '../roles/role-rules';
+import type { CompanyState, RegisteredCompany } from '../state';
 
 // Direct grants are limited to operator tooling; people go through
 // RequestPermissionChange so that every change they make is reviewed.

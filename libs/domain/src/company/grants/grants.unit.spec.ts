@@ -1,5 +1,5 @@
-import { Forbidden, Invalid, NotFound } from '../shared/domain-errors';
-import { holdsRole } from './authorization';
+import { Forbidden, Invalid, NotFound } from '../../shared/domain-errors';
+import { holdsRole } from '../authorization';
 import {
   ADMIN_ID,
   ADMIN_ROLE_ID,
@@ -15,7 +15,7 @@ import {
   service,
   spec,
   withMemberAndRole,
-} from '../../test/company/test-fixtures';
+} from '../../../test/company/test-fixtures';
 
 const grant = (userId: string, roleId: string, reason = ' on call ') => cmd('GrantRole', { userId, roleId, reason }, service);
 const revoke = (userId: string, roleId: string, reason = ' rotation ') => cmd('RevokeRole', { userId, roleId, reason }, service);

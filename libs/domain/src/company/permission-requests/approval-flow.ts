@@ -1,13 +1,13 @@
 // The approval policy and who may act on a step. Kept apart from the deciders
 // so the policy can change without touching the workflow.
-import type { Actor } from '../shared/decider';
-import { Forbidden, Invalid } from '../shared/domain-errors';
-import { holdsRole } from './authorization';
+import type { Actor } from '../../shared/decider';
+import { Forbidden, Invalid } from '../../shared/domain-errors';
+import { holdsRole } from '../authorization';
 import type { ApprovalStep, RoleDiff } from './request-events';
-import { ADMIN_ROLE_CODE } from './role-rules';
+import { ADMIN_ROLE_CODE } from '../roles/role-rules';
 import { roleWithCode } from './request-rules';
 import type { RequestState } from './request-state';
-import type { RegisteredCompany } from './state';
+import type { RegisteredCompany } from '../state';
 
 const pendingStep = (step: number, approverRole: string): ApprovalStep => ({
   step,

@@ -1,7 +1,7 @@
-import { fold } from '../shared/decider';
+import { fold } from '../../shared/decider';
 import { approvalChainFor, currentStep, distinctApproverCapacity, eligibleApprovers } from './approval-flow';
-import { companyDecider } from './decider';
-import type { CompanyEvent } from './events';
+import { companyDecider } from '../decider';
+import type { CompanyEvent } from '../events';
 import {
   approved,
   approvedHistory,
@@ -12,10 +12,10 @@ import {
   stepApproved,
   team,
   THIRD_ADMIN_ID,
-} from '../../test/company/request-fixtures';
+} from '../../../test/company/request-fixtures';
 import { diffProblem } from './request-rules';
-import type { RegisteredCompany } from './state';
-import { ADMIN_ID, ADMIN_ROLE_ID, MEMBER_ID, roleGranted, SECOND_ADMIN_ID, uuid, withMemberAndRole } from '../../test/company/test-fixtures';
+import type { RegisteredCompany } from '../state';
+import { ADMIN_ID, ADMIN_ROLE_ID, MEMBER_ID, roleGranted, SECOND_ADMIN_ID, uuid, withMemberAndRole } from '../../../test/company/test-fixtures';
 
 const registered = (events: readonly CompanyEvent[]): RegisteredCompany => {
   const state = fold(companyDecider, events);

@@ -1,6 +1,6 @@
-import { Conflict, Forbidden, Invalid, InvalidTransition, NotFound } from '../shared/domain-errors';
-import { holdsRole } from './authorization';
-import type { CompanyEvent } from './events';
+import { Conflict, Forbidden, Invalid, InvalidTransition, NotFound } from '../../shared/domain-errors';
+import { holdsRole } from '../authorization';
+import type { CompanyEvent } from '../events';
 import {
   approved,
   approvedHistory,
@@ -18,7 +18,7 @@ import {
   team,
   thirdAdmin,
   THIRD_ADMIN_ID,
-} from '../../test/company/request-fixtures';
+} from '../../../test/company/request-fixtures';
 import {
   admin,
   ADMIN_ID,
@@ -37,7 +37,7 @@ import {
   service,
   spec,
   uuid,
-} from '../../test/company/test-fixtures';
+} from '../../../test/company/test-fixtures';
 
 const approve = (actor = admin, data: { comment?: string | null; expectedRevision?: bigint } = {}) =>
   cmd('ApproveRequest', { requestId: REQUEST_ID, ...data }, actor);

@@ -1,9 +1,9 @@
 // Approving and rejecting permission-change requests.
-import { Conflict } from '../shared/domain-errors';
+import { Conflict } from '../../shared/domain-errors';
 import { currentStep, requireEligibleApprover } from './approval-flow';
-import { requireCompany } from './authorization';
-import type { CompanyEvent, RoleGranted, RoleRevoked } from './events';
-import { normalizeReason } from './input-rules';
+import { requireCompany } from '../authorization';
+import type { CompanyEvent, RoleGranted, RoleRevoked } from '../events';
+import { normalizeReason } from '../input-rules';
 import type { ApproveRequest, RejectRequest } from './request-commands';
 import type { ApprovalStep, PermissionChangeRejected, PermissionChangeStepApproved } from './request-events';
 import {
@@ -15,7 +15,7 @@ import {
   roleWithCode,
 } from './request-rules';
 import type { RequestState } from './request-state';
-import type { CompanyState, RegisteredCompany } from './state';
+import type { CompanyState, RegisteredCompany } from '../state';
 
 type OpenStep = Readonly<{ company: RegisteredCompany; request: RequestState; step: ApprovalStep; approverId: string }>;
 

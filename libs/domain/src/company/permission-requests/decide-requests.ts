@@ -1,11 +1,11 @@
 // Opening and closing permission-change requests without approving them:
 // request, cancel and expire. Approve and reject live in decide-request-decisions.ts.
-import { Conflict, Forbidden, Invalid, InvalidTransition } from '../shared/domain-errors';
+import { Conflict, Forbidden, Invalid, InvalidTransition } from '../../shared/domain-errors';
 import { assertEnoughApprovers, approvalChainFor } from './approval-flow';
-import { requireCompany, requireService } from './authorization';
+import { requireCompany, requireService } from '../authorization';
 import type { CancelRequest, ExpireRequest, RequestPermissionChange } from './request-commands';
 import type { PermissionChangeCancelled, PermissionChangeExpired, PermissionChangeRequested } from './request-events';
-import { normalizeReason, requireId } from './input-rules';
+import { normalizeReason, requireId } from '../input-rules';
 import {
   diffProblem,
   isOverdue,
@@ -15,7 +15,7 @@ import {
   requireRequest,
   resolveExpiry,
 } from './request-rules';
-import type { CompanyState } from './state';
+import type { CompanyState } from '../state';
 
 // Any member may ask, for themselves or a colleague: the approval chain, not
 // the request, is where privilege is checked.

@@ -1,6 +1,6 @@
 // Commands of the permission-change workflow. Like every command, the actor
 // and the clock come in metadata; ids are chosen by the caller.
-import type { Command } from '../shared/decider';
+import type { Command } from '../../shared/decider';
 
 // grant/revoke are role codes. Duplicates are dropped silently: asking twice
 // for the same role means the same thing as asking once.

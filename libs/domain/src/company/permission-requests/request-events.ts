@@ -1,7 +1,7 @@
 // Events of the permission-change workflow. They live in the company stream
 // (see decider.ts) so that the final approval and the role changes it causes
 // are one atomic append.
-import type { Event } from '../shared/decider';
+import type { Event } from '../../shared/decider';
 
 /** Role codes, not ids: the request reads like the change an admin reviews. */
 export type RoleDiff = Readonly<{ grant: readonly string[]; revoke: readonly string[] }>;

@@ -1,5 +1,5 @@
-import { Conflict, Forbidden, Invalid, InvalidTransition, NotFound } from '../shared/domain-errors';
-import { holdsRole } from './authorization';
+import { Conflict, Forbidden, Invalid, InvalidTransition, NotFound } from '../../shared/domain-errors';
+import { holdsRole } from '../authorization';
 import {
   approvedHistory,
   at,
@@ -14,7 +14,7 @@ import {
   step,
   stepApproved,
   team,
-} from '../../test/company/request-fixtures';
+} from '../../../test/company/request-fixtures';
 import {
   admin,
   ADMIN_ID,
@@ -27,7 +27,7 @@ import {
   SECOND_ADMIN_ID,
   service,
   spec,
-} from '../../test/company/test-fixtures';
+} from '../../../test/company/test-fixtures';
 
 const pending = [...team, requested()];
 const twoStep = [...team, requested({ diff: { grant: ['Vibot.admin'], revoke: [] }, approvalFlow: [step(1), step(2)] })];

@@ -1,11 +1,11 @@
 // Rules about a permission-change request's input and lifecycle, shared by
 // the request, approve, reject, cancel and expire deciders.
-import type { Actor } from '../shared/decider';
-import { Conflict, type DomainErrorDetails, Forbidden, Invalid, InvalidTransition, NotFound } from '../shared/domain-errors';
+import type { Actor } from '../../shared/decider';
+import { Conflict, type DomainErrorDetails, Forbidden, Invalid, InvalidTransition, NotFound } from '../../shared/domain-errors';
 import type { RoleDiff } from './request-events';
 import type { RequestState } from './request-state';
-import { ADMIN_ROLE_CODE, countHolders, findRoleByCode } from './role-rules';
-import type { RegisteredCompany, RoleState } from './state';
+import { ADMIN_ROLE_CODE, countHolders, findRoleByCode } from '../roles/role-rules';
+import type { RegisteredCompany, RoleState } from '../state';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_REQUEST_TTL_DAYS = 7;

@@ -1,6 +1,6 @@
 // How permission-change requests are folded into the company state.
-import { assertNever } from '../shared/decider';
-import type { PersistentMap } from '../shared/persistent-map';
+import { assertNever } from '../../shared/decider';
+import type { PersistentMap } from '../../shared/persistent-map';
 import type { ApprovalStep, PermissionRequestEvent, RoleDiff } from './request-events';
 
 export type RequestStatus = 'pending' | 'approved' | 'rejected' | 'cancelled' | 'expired';

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import { fold } from '../shared/decider';
-import { isDomainError } from '../shared/domain-errors';
-import { companyDecider } from './decider';
-import type { CompanyEvent } from './events';
+import { fold } from '../../shared/decider';
+import { isDomainError } from '../../shared/domain-errors';
+import { companyDecider } from '../decider';
+import type { CompanyEvent } from '../events';
 import { isPermissionRequestEvent } from './request-events';
-import { type Intent, intentsArb, iso, start } from '../../test/company/request-generators';
-import { ADMIN_ROLE_CODE, countHolders } from './role-rules';
-import type { CompanyState, RegisteredCompany } from './state';
-import { ADMIN_ROLE_ID, NOW } from '../../test/company/test-fixtures';
+import { type Intent, intentsArb, iso, start } from '../../../test/company/request-generators';
+import { ADMIN_ROLE_CODE, countHolders } from '../roles/role-rules';
+import type { CompanyState, RegisteredCompany } from '../state';
+import { ADMIN_ROLE_ID, NOW } from '../../../test/company/test-fixtures';
 
 const serialize = (value: unknown): string =>
   JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? `${inner}n` : inner));

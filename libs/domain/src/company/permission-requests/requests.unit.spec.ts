@@ -1,5 +1,5 @@
-import { Conflict, Forbidden, Invalid, NotFound } from '../shared/domain-errors';
-import { holdsRole } from './authorization';
+import { Conflict, Forbidden, Invalid, NotFound } from '../../shared/domain-errors';
+import { holdsRole } from '../authorization';
 import type { RequestPermissionChange } from './request-commands';
 import {
   COLLEAGUE_ID,
@@ -10,7 +10,7 @@ import {
   secondAdmin,
   step,
   team,
-} from '../../test/company/request-fixtures';
+} from '../../../test/company/request-fixtures';
 import {
   admin,
   ADMIN_ID,
@@ -30,7 +30,7 @@ import {
   userRegistered,
   uuid,
   withMemberAndRole,
-} from '../../test/company/test-fixtures';
+} from '../../../test/company/test-fixtures';
 
 type Data = RequestPermissionChange['data'];
 const ask = (overrides: Partial<Data> = {}, actor = member) =>

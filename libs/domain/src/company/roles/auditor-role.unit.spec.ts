@@ -1,9 +1,9 @@
 // The built-in Vibot.auditor role: defined at bootstrap, granted to nobody, obtained only
 // through a reviewed permission change request, and as protected as Vibot.admin.
-import { Invalid } from '../shared/domain-errors';
-import { approvalChainFor } from './approval-flow';
-import { holdsRole } from './authorization';
-import { approved, REQUEST_ID, requested, step, stepApproved, team } from '../../test/company/request-fixtures';
+import { Invalid } from '../../shared/domain-errors';
+import { approvalChainFor } from '../permission-requests/approval-flow';
+import { holdsRole } from '../authorization';
+import { approved, REQUEST_ID, requested, step, stepApproved, team } from '../../../test/company/request-fixtures';
 import { ADMIN_ROLE_CODE, AUDITOR_ROLE_CODE } from './role-rules';
 import {
   admin,
@@ -17,7 +17,7 @@ import {
   roleGranted,
   roleUpdated,
   spec,
-} from '../../test/company/test-fixtures';
+} from '../../../test/company/test-fixtures';
 
 const auditorGrant = { diff: { grant: [AUDITOR_ROLE_CODE], revoke: [] } };
 

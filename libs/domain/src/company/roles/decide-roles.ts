@@ -1,8 +1,8 @@
-import { Conflict, Invalid } from '../shared/domain-errors';
-import { requireAdmin, requireCompany } from './authorization';
-import type { DefineRole, DeleteRole, UpdateRole } from './commands';
-import type { RoleDefined, RoleDeleted, RoleUpdated } from './events';
-import { requireId } from './input-rules';
+import { Conflict, Invalid } from '../../shared/domain-errors';
+import { requireAdmin, requireCompany } from '../authorization';
+import type { DefineRole, DeleteRole, UpdateRole } from '../commands';
+import type { RoleDefined, RoleDeleted, RoleUpdated } from '../events';
+import { requireId } from '../input-rules';
 import {
   assertExpectedRevision,
   assertProjectRoleCapacity,
@@ -16,7 +16,7 @@ import {
   validateLimit,
   validateRoleCode,
 } from './role-rules';
-import type { CompanyState } from './state';
+import type { CompanyState } from '../state';
 
 export function defineRole(command: DefineRole, state: CompanyState): readonly RoleDefined[] {
   const company = requireCompany(state);

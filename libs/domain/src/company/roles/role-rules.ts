@@ -1,7 +1,7 @@
 // Rules about the role catalogue, shared by define and update.
-import { Conflict, Invalid, NotFound } from '../shared/domain-errors';
-import type { RoleScope } from './events';
-import type { RegisteredCompany, RoleState } from './state';
+import { Conflict, Invalid, NotFound } from '../../shared/domain-errors';
+import type { RoleScope } from '../events';
+import type { RegisteredCompany, RoleState } from '../state';
 
 export const ADMIN_ROLE_CODE = 'Vibot.admin';
 export const ADMIN_ROLE_NAME = 'Administrator';

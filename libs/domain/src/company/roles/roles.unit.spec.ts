@@ -1,5 +1,5 @@
-import { Conflict, Invalid, NotFound } from '../shared/domain-errors';
-import type { DefineRole } from './commands';
+import { Conflict, Invalid, NotFound } from '../../shared/domain-errors';
+import type { DefineRole } from '../commands';
 import {
   ADMIN_ID,
   ADMIN_ROLE_ID,
@@ -14,7 +14,7 @@ import {
   roleGranted,
   spec,
   withMemberAndRole,
-} from '../../test/company/test-fixtures';
+} from '../../../test/company/test-fixtures';
 
 const define = (overrides: Partial<DefineRole['data']> = {}) =>
   cmd('DefineRole', { roleId: NEW_ROLE_ID, code: 'dev', name: 'Developer', maxProjectScopedRoles: 2, ...overrides });

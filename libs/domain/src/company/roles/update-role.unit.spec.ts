@@ -1,5 +1,5 @@
-import { Conflict, Invalid, NotFound } from '../shared/domain-errors';
-import type { UpdateRole } from './commands';
+import { Conflict, Invalid, NotFound } from '../../shared/domain-errors';
+import type { UpdateRole } from '../commands';
 import {
   ADMIN_ROLE_ID,
   bootstrap,
@@ -11,7 +11,7 @@ import {
   roleUpdated,
   spec,
   withMemberAndRole,
-} from '../../test/company/test-fixtures';
+} from '../../../test/company/test-fixtures';
 
 const update = (data: Partial<UpdateRole['data']> = {}) =>
   cmd('UpdateRole', { roleId: ROLE_ID, maxProjectScopedRoles: 1, ...data });
