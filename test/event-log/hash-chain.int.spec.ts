@@ -1,5 +1,6 @@
 import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { firstBrokenLink, jsonbText } from '#infra/event-log/hash-chain';
+import { InMemoryEventLog } from '#infra/event-log/in-memory-event-log';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { aStream, anEvent } from './event-fixtures';
 
@@ -31,6 +32,19 @@ describe('per-stream hash chain', () => {
     await log.append(stream, [anEvent('A', awkward), anEvent('B', { n: 2 })], { expected: 'no_stream' });
     await log.append(stream, [anEvent('C', { n: 3 })], { expected: 1n });
     expect(firstBrokenLink(await log.readStream(stream))).toBeUndefined();
+  });
+
+  it('the in-memory log chains the very hashes PostgreSQL does for the same events', async () => {
+    const stream = aStream('twin');
+    const first = [anEvent('A', awkward), anEvent('B', { n: 2 })];
+    const second = [anEvent('C', { n: 3 })];
+    const memory = new InMemoryEventLog();
+    for (const target of [log, memory]) {
+      await target.append(stream, first, { expected: 'no_stream' });
+      await target.append(stream, second, { expected: 1n });
+    }
+    const hashes = async (target: PostgresEventLog | InMemoryEventLog) => (await target.readStream(stream)).map((e) => e.metadata.hash);
+    expect(await hashes(memory)).toEqual(await hashes(log));
   });
 
   it('an event changed behind the log’s back is found: exactly that stream and revision', async () => {
