@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import { Logger as NestPinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import { tokenVerifier } from '#infra/auth/tokens';
 import { createCommandPipeline } from '#infra/commands/command-pipeline';
@@ -13,6 +12,8 @@ import { ApiModule } from './api-module';
 import { ApiRuntime } from './api-runtime';
 import { setUpOpenApi } from './docs/openapi';
 import { clientErrorHandler, frameworkErrors } from './http/framework-errors';
+import { createLogger } from '#infra/observability/logger';
+import { NestLogs } from './http/nest-logs';
 import { ProblemFilter } from './http/problem-filter';
 import { parseJsonBody, requireUtf8 } from './http/json-body';
 import { createValidationPipe } from './http/validation';
@@ -32,10 +33,10 @@ const REDACT = {
   censor: '[redacted]',
 };
 
-function rootLogger(option: ApiAppOptions['logger'], level: string): Logger {
+function rootLogger(option: ApiAppOptions['logger'], config: AppConfig): Logger {
   if (option === false) return pino({ level: 'silent' });
   if (option !== undefined) return option.child({}, { redact: REDACT });
-  return pino({ level, redact: REDACT }).child({ service: 'vibot-api' });
+  return createLogger({ level: config.logLevel, format: config.logFormat }, { redact: REDACT }).child({ service: 'vibot-api' });
 }
 
 /**
@@ -45,7 +46,7 @@ function rootLogger(option: ApiAppOptions['logger'], level: string): Logger {
 export async function createApiApp(options: ApiAppOptions): Promise<NestFastifyApplication> {
   const { config } = options;
   const verifyToken = tokenVerifier(config.jwt);
-  const logger = rootLogger(options.logger, config.logLevel);
+  const logger = rootLogger(options.logger, config);
   const pool = createPool(options.apiDatabaseUrl, { application_name: 'vibot-api' });
   // An idle client dropped by the server must not crash the process; the next query reconnects.
   // While the pool ends, its clients are still closing: a server stopping then is expected.
@@ -77,7 +78,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<NestFastifyA
         done(error as Error, undefined);
       }
     });
-    if (logging) app.useLogger(app.get(NestPinoLogger));
+    if (logging) app.useLogger(new NestLogs(logger));
     app.useGlobalPipes(createValidationPipe());
     app.useGlobalFilters(new ProblemFilter());
     recordHttpMetrics(fastify);

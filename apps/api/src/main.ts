@@ -1,7 +1,7 @@
-import pino from 'pino';
 import { loadConfig } from '#infra/config/config';
 import { apiUrlFor } from '#infra/database/migrate';
 import { refuseUnbuiltEventStore } from '#infra/database/owner-database';
+import { createLogger } from '#infra/observability/logger';
 import { stopOnSignals } from '#infra/observability/stop-on-signals';
 import { createApiApp } from './create-api-app';
 
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   }
   const app = await createApiApp({ config, apiDatabaseUrl });
   // In-flight requests finish and pools close, within SHUTDOWN_MS even with the database gone.
-  stopOnSignals(pino({ level: config.logLevel, base: { app: 'api' } }), async () => void (await app.close()));
+  stopOnSignals(createLogger({ level: config.logLevel, format: config.logFormat }, { base: { app: 'api' } }), async () => void (await app.close()));
   await app.listen({ port: config.port, host: config.host });
 }
 

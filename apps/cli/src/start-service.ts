@@ -1,5 +1,4 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import pino from 'pino';
 import { createApiApp } from '../../api/src/create-api-app';
 import { createCommandPipeline } from '#infra/commands/command-pipeline';
 import type { AppConfig } from '#infra/config/config';
@@ -7,12 +6,13 @@ import { createPool } from '#infra/database/database';
 import { openOwnerDatabase } from '#infra/database/owner-database';
 import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { startProjector } from '#infra/projections/projector';
+import { createLogger } from '#infra/observability/logger';
 import { shutdownStep, stopOnSignals } from '#infra/observability/stop-on-signals';
 import { startExpiryScheduler } from '#infra/scheduling/request-expiry';
 
 /** `npm start`: PostgreSQL (embedded unless DATABASE_URL), migrations, the projector and the API. */
 export async function startService(config: AppConfig): Promise<void> {
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat });
   const database = await openOwnerDatabase(config, (line) => logger.debug({ postgres: line.trim() }), {
     exclusive: true,
     notice: (line) => process.stderr.write(`${line}\n`),

@@ -1,17 +1,17 @@
-import pino from 'pino';
 import { createCommandPipeline } from '#infra/commands/command-pipeline';
 import { loadConfig } from '#infra/config/config';
 import { createPool } from '#infra/database/database';
 import { openOwnerDatabase } from '#infra/database/owner-database';
 import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { startProjector } from '#infra/projections/projector';
+import { createLogger } from '#infra/observability/logger';
 import { shutdownStep, stopOnSignals } from '#infra/observability/stop-on-signals';
 import { startExpiryScheduler } from '#infra/scheduling/request-expiry';
 
 /** `npm run start:projector`: the projector alone (production runs it beside the API). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel, base: { app: 'projector' } });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat }, { base: { app: 'projector' } });
   const database = await openOwnerDatabase(config, (line) => logger.debug({ postgres: line.trim() }));
   const pool = createPool(database.ownerUrl, { max: 5 });
   pool.on('error', (error) => logger.warn({ err: error.message }, 'database connection closed'));

@@ -1,4 +1,5 @@
 import { isAbsolute, join } from 'node:path';
+import type { LogFormat } from '../observability/logger';
 import { loadOrCreateLocalSecrets, loadOrCreateMasterKey } from './local-secrets';
 import { projectRoot } from './project-root';
 
@@ -21,6 +22,8 @@ export type AppConfig = Readonly<{
   }>;
   maxProjectScopedRoles: number;
   logLevel: string;
+  /** LOG_FORMAT: json, pretty, or auto (pretty on a terminal, JSON otherwise). */
+  logFormat: LogFormat;
   projector: Readonly<{ batchSize: number; pollIntervalMs: number; maxRetries: number }>;
   minPositionWaitMs: number;
   /** The command pipeline: streams cached per process, re-decide budget, snapshot pacing. */
@@ -42,6 +45,12 @@ function integer(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got "${raw}"`);
   return Number.parseInt(raw, 10);
+}
+
+function logFormatOf(raw: string | undefined): LogFormat {
+  if (raw === undefined || raw === '') return 'auto';
+  if (raw === 'json' || raw === 'pretty' || raw === 'auto') return raw;
+  throw new Error(`LOG_FORMAT must be json, pretty or auto, got "${raw}"`);
 }
 
 /** Reads configuration from the environment; see the README's configuration table. */
@@ -73,6 +82,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     maxProjectScopedRoles: integer(env, 'MAX_PROJECT_SCOPED_ROLES', 20),
     logLevel: env.LOG_LEVEL ?? 'info',
+    logFormat: logFormatOf(env.LOG_FORMAT),
     projector: {
       batchSize: integer(env, 'PROJECTOR_BATCH_SIZE', 500),
       pollIntervalMs: integer(env, 'EVENT_LOG_POLL_MS', 1000),

@@ -90,7 +90,11 @@ async function launch(options: EmbeddedOptions, pgDir: string): Promise<Cluster>
     onLog: log,
     onError: (e: unknown) => log(`[postgres] ${String(e)}`),
   });
-  if (!existsSync(join(pgDir, 'PG_VERSION'))) await cluster.initialise();
+  if (!existsSync(join(pgDir, 'PG_VERSION'))) {
+    // The first start is the slow one; say what it is waiting for.
+    options.notice?.(`first start: creating a PostgreSQL cluster in ${pgDir} (about 10 s)…`);
+    await cluster.initialise();
+  }
   try {
     await cluster.start();
   } catch (error) {
