@@ -1,8 +1,9 @@
 import { Conflict, Invalid } from '../shared/domain-errors';
-import { requireAdmin, requireCompany, requireService } from './authorization';
-import type { RegisterCompany, RegisterUser } from './commands';
-import type { CompanyEvent, UserRegistered } from './events';
-import { normalizeCompanyName, normalizeDisplayName, normalizeEmail, requireId } from './input-rules';
+import { requireService } from './authorization';
+import type { RegisterCompany } from './commands';
+import type { CompanyEvent } from './events';
+import { normalizeCompanyName, requireId } from './input-rules';
+import { normalizeDisplayName, normalizeEmail } from './users/user-rules';
 import { ADMIN_ROLE_CODE, ADMIN_ROLE_NAME, AUDITOR_ROLE_CODE, AUDITOR_ROLE_NAME } from './roles/role-rules';
 import type { CompanyState } from './state';
 
@@ -68,26 +69,6 @@ export function registerCompany(command: RegisterCompany, state: CompanyState): 
         builtIn: true,
         definedAt: now,
       },
-    },
-  ];
-}
-
-export function registerUser(command: RegisterUser, state: CompanyState): readonly UserRegistered[] {
-  const company = requireCompany(state);
-  requireAdmin(company, command.metadata.actor);
-  const userId = requireId(command.data.userId, 'userId');
-  if (company.users.has(userId)) {
-    throw new Conflict('user_exists', 'A user with this id is already registered', { userId });
-  }
-  const email = normalizeEmail(command.data.email);
-  for (const user of company.users.values()) {
-    if (user.email === email) throw new Conflict('email_taken', 'Email address is already registered in this company');
-  }
-  const displayName = normalizeDisplayName(command.data.displayName);
-  return [
-    {
-      type: 'UserRegistered',
-      data: { userId, companyId: company.companyId, email, displayName, registeredAt: command.metadata.now },
     },
   ];
 }

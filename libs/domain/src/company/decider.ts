@@ -1,10 +1,11 @@
 import { assertNever, type Decider } from '../shared/decider';
 import type { CompanyCommand } from './commands';
-import { registerCompany, registerUser } from './decide-company';
+import { registerCompany } from './decide-company';
 import { grantRole, revokeRole } from './grants/decide-grants';
 import { approveRequest, rejectRequest } from './permission-requests/decide-request-decisions';
 import { cancelRequest, expireRequest, requestPermissionChange } from './permission-requests/decide-requests';
 import { defineRole, deleteRole, updateRole } from './roles/decide-roles';
+import { registerUser } from './users/decide-users';
 import type { CompanyEvent } from './events';
 import { type CompanyState, evolveCompany, initialCompanyState } from './state';
 
