@@ -2,18 +2,14 @@
 // from a read model, so a lagging projection cannot grant stale privileges.
 import type { Actor } from '../shared/decider';
 import { Forbidden, NotFound } from '../shared/domain-errors';
-import { ADMIN_ROLE_CODE } from './roles/role-rules';
+import { ADMIN_ROLE_CODE, roleWithCode } from './roles/role-rules';
 import type { CompanyState, RegisteredCompany } from './state';
 
-/** Exact (case-sensitive) code match: authorization should not be forgiving. */
+/** Exact (case-sensitive) code match, through roleWithCode: authorization should not be forgiving. */
 export function holdsRole(state: CompanyState, userId: string, code: string): boolean {
   if (state.status !== 'registered') return false;
-  const held = state.assignments.get(userId);
-  if (held === undefined) return false;
-  for (const roleId of held) {
-    if (state.roles.get(roleId)?.code === code) return true;
-  }
-  return false;
+  const role = roleWithCode(state, code);
+  return role !== undefined && state.assignments.get(userId)?.has(role.roleId) === true;
 }
 
 /** A user of this company: the only callers who may read or change anything in it. */

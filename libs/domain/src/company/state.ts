@@ -2,6 +2,7 @@ import { assertNever } from '../shared/decider';
 import { PersistentMap, PersistentSet } from '../shared/persistent-map';
 import type { CompanyEvent, RoleScope } from './events';
 import { evolveRequests, type RequestMap } from './permission-requests/request-state';
+import { roleCodeKey } from './roles/role-rules';
 
 export type UserState = Readonly<{ userId: string; email: string; displayName: string | null }>;
 
@@ -68,7 +69,7 @@ function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): Regist
     case 'RoleDefined': {
       const { roleId, code, name, description, scope, builtIn } = event.data;
       const role: RoleState = { roleId, code, name, description, scope, builtIn, revision: 1n };
-      return { ...state, roles: state.roles.set(roleId, role), roleIdsByCode: state.roleIdsByCode.set(code.toLowerCase(), roleId) };
+      return { ...state, roles: state.roles.set(roleId, role), roleIdsByCode: state.roleIdsByCode.set(roleCodeKey(code), roleId) };
     }
     case 'RoleUpdated': {
       const current = state.roles.get(event.data.roleId);
@@ -79,7 +80,8 @@ function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): Regist
     }
     case 'RoleDeleted': {
       const { roleId } = event.data;
-      const code = state.roles.get(roleId)?.code.toLowerCase();
+      const role = state.roles.get(roleId);
+      const code = role === undefined ? undefined : roleCodeKey(role.code);
       // decide() refuses to delete assigned roles; cleaning up anyway keeps
       // the state consistent if history ever says otherwise.
       let cleared = state;

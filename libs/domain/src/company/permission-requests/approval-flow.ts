@@ -4,8 +4,7 @@ import type { Actor } from '../../shared/decider';
 import { Forbidden, Invalid } from '../../shared/domain-errors';
 import { holdsRole } from '../authorization';
 import type { ApprovalStep, RoleDiff } from './request-events';
-import { ADMIN_ROLE_CODE } from '../roles/role-rules';
-import { roleWithCode } from './request-rules';
+import { ADMIN_ROLE_CODE, roleWithCode } from '../roles/role-rules';
 import type { RequestState } from './request-state';
 import type { RegisteredCompany } from '../state';
 

@@ -12,9 +12,9 @@ import {
   normalizeComment,
   requireOpen,
   requireRequest,
-  roleWithCode,
 } from './request-rules';
 import type { RequestState } from './request-state';
+import { roleWithCode } from '../roles/role-rules';
 import type { CompanyState, RegisteredCompany } from '../state';
 
 type OpenStep = Readonly<{ company: RegisteredCompany; request: RequestState; step: ApprovalStep; approverId: string }>;

@@ -4,8 +4,8 @@ import type { Actor } from '../../shared/decider';
 import { Conflict, type DomainErrorDetails, Forbidden, Invalid, InvalidTransition, NotFound } from '../../shared/domain-errors';
 import type { RoleDiff } from './request-events';
 import type { RequestState } from './request-state';
-import { ADMIN_ROLE_CODE, countHolders, findRoleByCode } from '../roles/role-rules';
-import type { RegisteredCompany, RoleState } from '../state';
+import { ADMIN_ROLE_CODE, countHolders, roleWithCode } from '../roles/role-rules';
+import type { RegisteredCompany } from '../state';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_REQUEST_TTL_DAYS = 7;
@@ -70,12 +70,6 @@ export function normalizeDiff(grant: readonly string[], revoke: readonly string[
     throw new Invalid('overlapping_diff', 'A role cannot be both granted and revoked', { codes: overlap });
   }
   return diff;
-}
-
-/** Exact (case-sensitive) match, like holdsRole: the approver must see precisely the role that changes. */
-export function roleWithCode(company: RegisteredCompany, code: string): RoleState | undefined {
-  const role = findRoleByCode(company, code);
-  return role?.code === code ? role : undefined;
 }
 
 export type DiffProblem = Readonly<{ code: string; message: string; details?: DomainErrorDetails }>;

@@ -7,8 +7,8 @@ import {
   assertExpectedRevision,
   assertProjectRoleCapacity,
   countHolders,
-  findRoleByCode,
   isProjectScope,
+  isRoleCodeTaken,
   normalizeDescription,
   normalizeRoleName,
   parseScope,
@@ -31,7 +31,7 @@ export function defineRole(command: DefineRole, state: CompanyState): readonly R
   const description = normalizeDescription(data.description);
   const scope = parseScope(data.scope);
   const limit = validateLimit(data.maxProjectScopedRoles);
-  if (findRoleByCode(company, code) !== undefined) {
+  if (isRoleCodeTaken(company, code)) {
     throw new Conflict('role_code_taken', `Role code "${code}" is already in use`, { code });
   }
   if (isProjectScope(scope)) assertProjectRoleCapacity(company, limit);

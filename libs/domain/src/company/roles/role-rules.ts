@@ -68,10 +68,26 @@ export function validateLimit(limit: number): number {
   return limit;
 }
 
-/** The role whose code equals `code` ignoring case: codes are unique that way. */
-export function findRoleByCode(state: RegisteredCompany, code: string): RoleState | undefined {
-  const roleId = state.roleIdsByCode.get(code.toLowerCase());
-  return roleId === undefined ? undefined : state.roles.get(roleId);
+/**
+ * Role codes are unique ignoring case (so "Ops" and "ops" cannot both exist and be confused),
+ * and the catalogue is indexed by this folded form. Lookups still answer only the exact spelling.
+ */
+export const roleCodeKey = (code: string): string => code.toLowerCase();
+
+/** Whether defining `code` would clash with an existing role: equal ignoring case. */
+export function isRoleCodeTaken(state: RegisteredCompany, code: string): boolean {
+  return state.roleIdsByCode.has(roleCodeKey(code));
+}
+
+/**
+ * The role spelled exactly `code`, the one lookup every check uses (holdsRole, request diffs,
+ * approvers): authorization should not be forgiving, and an approver must see precisely the role
+ * that changes.
+ */
+export function roleWithCode(state: RegisteredCompany, code: string): RoleState | undefined {
+  const roleId = state.roleIdsByCode.get(roleCodeKey(code));
+  const role = roleId === undefined ? undefined : state.roles.get(roleId);
+  return role?.code === code ? role : undefined;
 }
 
 export function requireRole(state: RegisteredCompany, roleId: string): RoleState {
