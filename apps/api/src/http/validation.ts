@@ -7,7 +7,10 @@ export function fieldErrors(errors: readonly ValidationError[], prefix = ''): Fi
   const out: FieldError[] = [];
   for (const error of errors) {
     const field = prefix === '' ? error.property : `${prefix}.${error.property}`;
-    const messages = Object.values(error.constraints ?? {});
+    // Absent: optional fields are never validated when absent, so this one is required, and
+    // "is required" is the one thing to say (not every rule the missing value also breaks).
+    const missing = error.value === undefined && error.constraints !== undefined && !('whitelistValidation' in error.constraints);
+    const messages = missing ? [`${field} is required`] : Object.values(error.constraints ?? {});
     if (messages.length > 0) out.push({ field, messages });
     if (error.children?.length) out.push(...fieldErrors(error.children, field));
   }
@@ -20,7 +23,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: false,
-    validationError: { target: false, value: false },
+    // The value is kept only to tell a missing field from a wrong one; no answer repeats it.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => {
       const fields = fieldErrors(errors);
       const names = fields.map((f) => f.field).join(', ');
