@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Actor } from '#domain/shared/decider';
+import type { Actor } from '#domain';
 import type { EventMetadata, EventToAppend } from './event-log';
 
 /** Who, why and when a command ran: what every event it produces carries in its metadata. */
