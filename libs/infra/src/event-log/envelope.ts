@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Actor } from '#domain';
+import { type Actor, causeWithinBatch } from '#domain';
 import type { EventMetadata, EventToAppend } from './event-log';
 
 /** Who, why and when a command ran: what every event it produces carries in its metadata. */
@@ -35,20 +35,9 @@ function metadataActor(actor: Actor): EventMetadata['actor'] {
   return actor.kind === 'user' ? { userId: actor.userId, companyId: actor.companyId } : { service: actor.service };
 }
 
-/**
- * Role changes applied by an approval name the request they came from; their causation is the
- * approval event in the same append, so an auditor can walk from a grant to who approved it.
- */
-function causedWithin(events: readonly { type: string; data: unknown }[], event: { type: string; data: unknown }): number | undefined {
-  const requestId = (event.data as { requestId?: unknown }).requestId;
-  if (typeof requestId !== 'string' || (event.type !== 'RoleGranted' && event.type !== 'RoleRevoked')) return undefined;
-  const index = events.findIndex((e) => e.type === 'PermissionChangeStepApproved' && (e.data as { requestId?: unknown }).requestId === requestId);
-  return index === -1 ? undefined : index;
-}
-
 export function toEnvelopes(events: readonly { type: string; data: unknown }[], context: CommandContext): EventToAppend[] {
   return events.map((event, index) => {
-    const cause = causedWithin(events, event);
+    const cause = causeWithinBatch(events, event);
     return {
       type: event.type,
       data: event.data,

@@ -25,3 +25,4 @@ export {
 export type { RequestMap, RequestState, RequestStatus } from './request-state';
 export { approvalChainFor, currentStep, eligibleApprovers } from './approval-flow';
 export { DEFAULT_REQUEST_TTL_DAYS, MAX_REQUEST_TTL_DAYS } from './request-rules';
+export { causeWithinBatch } from './causation';
