@@ -17,11 +17,12 @@ const shared = {
     '^#domain/(.*)$': '<rootDir>/libs/domain/src/$1',
     '^#infra/(.*)$': '<rootDir>/libs/infra/src/$1',
   },
-  testTimeout: 60000,
 };
 
 module.exports = {
   maxWorkers: 2,
+  // A global option in Jest 30: jest-circus reads globalConfig.testTimeout, a project's is ignored.
+  testTimeout: 60000,
   projects: [
     {
       ...shared,
