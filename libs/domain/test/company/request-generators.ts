@@ -1,5 +1,5 @@
 // Random command sequences for the permission-request property tests
-// (requests-invariants.spec.ts). Test-only; not part of the public API.
+// (company/permission-requests/requests-invariants.unit.spec.ts). Test-only; not part of the public API.
 import fc from 'fast-check';
 import type { Actor } from '../../src/shared/decider';
 import type { CompanyCommand } from '../../src/company/commands';
