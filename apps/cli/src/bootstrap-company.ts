@@ -5,12 +5,11 @@ import { companies } from '#infra/commands/aggregates';
 import type { AppConfig } from '#infra/config/config';
 import { mintToken } from '#infra/auth/tokens';
 import { formatPosition } from '#infra/event-log/position';
-import { CliError, printResult, required } from './cli-output';
+import { CLI_ACTOR, CliError, printResult, required } from './cli-output';
 import { ttlOf } from './mint-user-token';
 import { withDatabase } from './with-database';
 import { newCommandContext } from '#infra/event-log/envelope';
 
-const CLI_ACTOR = { kind: 'service', service: 'vibot-cli' } as const;
 // Any constant both bootstraps agree on: two at once must not both find no duplicate.
 const BOOTSTRAP_LOCK = 0x76_62_6f_74;
 

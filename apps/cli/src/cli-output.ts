@@ -1,3 +1,6 @@
+/** The actor the operator CLI's own commands (bootstrap, break-glass grants) are recorded under. */
+export const CLI_ACTOR = { kind: 'service', service: 'vibot-cli' } as const;
+
 /** stdout carries results only (one JSON object with --json); everything else goes to stderr. */
 export function printResult(json: boolean, value: Record<string, unknown>, human: string): void {
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);

@@ -4,11 +4,9 @@ import { companies } from '#infra/commands/aggregates';
 import type { CommandPipeline } from '#infra/commands/command-pipeline';
 import type { AppConfig } from '#infra/config/config';
 import { formatPosition } from '#infra/event-log/position';
-import { CliError, printResult, required } from './cli-output';
+import { CLI_ACTOR, CliError, printResult, required } from './cli-output';
 import { withDatabase } from './with-database';
 import { newCommandContext } from '#infra/event-log/envelope';
-
-const CLI_ACTOR = { kind: 'service', service: 'vibot-cli' } as const;
 
 async function companyOf(pipeline: CommandPipeline, owner: Pool, userId: string): Promise<{ companyId: string; state: CompanyState }> {
   const { rows } = await owner.query<{ company_id: string }>(

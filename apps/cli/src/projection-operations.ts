@@ -5,7 +5,7 @@ import { asService, createDb } from '#infra/database/database';
 import { newCommandContext } from '#infra/event-log/envelope';
 import { formatPosition } from '#infra/event-log/position';
 import { moveCheckpoint, readCheckpoint } from '#infra/projections/checkpoints';
-import { CliError, note, printResult, required } from './cli-output';
+import { CLI_ACTOR, CliError, note, printResult, required } from './cli-output';
 import { withDatabase } from './with-database';
 
 /** `projections`: every projection's checkpoint, status and lag (events not applied yet). */
@@ -38,7 +38,7 @@ export async function skipEvent(config: AppConfig, flags: Record<string, string 
     if (!event) throw new CliError(`projection ${name} is at the end of the log`, 'nothing_to_skip');
     await asService(db, (trx) => moveCheckpoint(trx, name, checkpoint.position, event.position, 1));
     const record = { projection: name, eventId: event.eventId, stream: event.streamId, revision: event.revision.toString(), type: event.type, reason };
-    const actor = { kind: 'service', service: 'vibot-cli' } as const;
+    const actor = CLI_ACTOR;
     const command = { type: 'RecordProjectionEventSkipped', data: record, metadata: { actor, now: new Date().toISOString() } } as const;
     await pipeline.run(operations, projectorOperationsStreamName(name), command, newCommandContext(actor, {}));
     return { ...record, position: formatPosition(event.position) };

@@ -3,7 +3,7 @@ import { operations } from '#infra/commands/aggregates';
 import type { AppConfig } from '#infra/config/config';
 import { KeyStore } from '#infra/crypto/key-store';
 import { newCommandContext } from '#infra/event-log/envelope';
-import { printResult, required, UsageError } from './cli-output';
+import { CLI_ACTOR, printResult, required, UsageError } from './cli-output';
 import { withDatabase } from './with-database';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -20,7 +20,7 @@ export async function shredKeys(config: AppConfig, flags: Record<string, string 
   const destroyed = await withDatabase(config, async (owner, _log, pipeline) => {
     const { rows } = await owner.query<{ n: number }>('SELECT count(*)::int AS n FROM keystore.data_keys WHERE company_id = $1', [companyId]);
     await new KeyStore(owner, config.masterKey()).destroyCompanyKeys(companyId);
-    const actor = { kind: 'service', service: 'vibot-cli' } as const;
+    const actor = CLI_ACTOR;
     const now = new Date().toISOString();
     const command = { type: 'RecordKeysShredded', data: { companyId, dataKeys: rows[0]!.n, reason }, metadata: { actor, now } } as const;
     await pipeline.run(operations, keyOperationsStreamName(companyId), command, newCommandContext(actor, { companyId }, now));

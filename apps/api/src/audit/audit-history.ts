@@ -6,9 +6,9 @@ import type { UserActor } from '../http/request-user';
 import { requireAuditAccess } from './audit-access';
 import { historyCursor, type HistoryFilters, readHistoryCursor } from './audit-cursor';
 import { ACTOR, type AuditEventsQueryDto, CATEGORY, isInstant, STREAM, timeRangeOf, TYPES } from './audit-dtos';
-import { type AuditEvent, toAuditEvent } from './audit-event';
+import { type ExportedEvent, toExportedEvent } from '#infra/audit/export-events';
 
-export type HistoryPage = Readonly<{ events: readonly AuditEvent[]; next: string | null }>;
+export type HistoryPage = Readonly<{ events: readonly ExportedEvent[]; next: string | null }>;
 
 const FILTER_RULES: Readonly<Record<keyof HistoryFilters, (value: string) => boolean>> = {
   type: (value) => TYPES.test(value),
@@ -79,5 +79,5 @@ export async function readHistory(runtime: ApiRuntime, actor: UserActor, query: 
     ...(after !== undefined ? { after } : {}),
   });
   const last = page.events[page.events.length - 1];
-  return { events: page.events.map(toAuditEvent), next: page.more && last !== undefined ? historyCursor(last.position, filters) : null };
+  return { events: page.events.map(toExportedEvent), next: page.more && last !== undefined ? historyCursor(last.position, filters) : null };
 }

@@ -8,13 +8,12 @@ import type { UserActor } from '../http/request-user';
 import { requireAuditAccess } from './audit-access';
 import { readStreamCursor, streamCursor } from './audit-cursor';
 import type { AuditEventsQueryDto, AuditQueryDto, StateCategory } from './audit-dtos';
-import { type AuditEvent, toAuditEvent } from './audit-event';
+import { type ExportedEvent, toExportedEvent } from '#infra/audit/export-events';
 import { type HistoryPage, readHistory } from './audit-history';
 import { type PointInTimeState, readStateAt } from './audit-state';
 
-export type { AuditEvent } from './audit-event';
 
-export type AuditPage = Readonly<{ stream: string; events: readonly AuditEvent[]; next: string | null; nextFrom: string | null }>;
+export type AuditPage = Readonly<{ stream: string; events: readonly ExportedEvent[]; next: string | null; nextFrom: string | null }>;
 
 /** History for auditors (Vibot.admin or Vibot.auditor), and only of their own company. */
 @Injectable()
@@ -47,7 +46,7 @@ export class AuditReader {
     const nextRevision = read.length > limit && last !== undefined ? last.revision + 1n : undefined;
     return {
       stream,
-      events: events.map(toAuditEvent),
+      events: events.map(toExportedEvent),
       next: nextRevision !== undefined ? streamCursor(stream, nextRevision) : null,
       nextFrom: nextRevision !== undefined ? nextRevision.toString() : null,
     };
@@ -72,7 +71,7 @@ export class AuditReader {
     const recorded = await this.runtime.eventLog.readStream(companyStreamName(actor.companyId));
     const events = recorded.filter((event) => (event.data as { requestId?: unknown }).requestId === requestId);
     if (events.length === 0) throw new NotFound('request_not_found', 'Permission change request not found', { requestId });
-    return { requestId, stream: companyStreamName(actor.companyId), events: events.map(toAuditEvent), next: null, nextFrom: null };
+    return { requestId, stream: companyStreamName(actor.companyId), events: events.map(toExportedEvent), next: null, nextFrom: null };
   }
 
   /**

@@ -22,7 +22,7 @@ import { badRequest } from '../http/problem';
 import type { UserActor } from '../http/request-user';
 import { requireAuditAccess } from './audit-access';
 import { isInstant, POSITION, type StateCategory } from './audit-dtos';
-import { type AuditEvent, toAuditEvent } from './audit-event';
+import { type ExportedEvent, toExportedEvent } from '#infra/audit/export-events';
 
 export type PointInTimeState = Readonly<{
   stream: string;
@@ -30,7 +30,7 @@ export type PointInTimeState = Readonly<{
   revision: string;
   position: string;
   state: unknown;
-  events: readonly AuditEvent[];
+  events: readonly ExportedEvent[];
 }>;
 
 /**
@@ -118,6 +118,6 @@ export async function readStateAt(
     revision: last.revision.toString(),
     position: formatPosition(last.position),
     state: jsonSafe(state),
-    events: events.map(toAuditEvent),
+    events: events.map(toExportedEvent),
   };
 }

@@ -1,13 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { uuidFromHash } from '#infra/event-log/envelope';
 import { parseIdempotencyKey } from '../http/headers';
 import { type ApiRequest, requireUser } from '../http/request-user';
-
-/** A uuid-shaped sha-256, so derived ids fit the uuid columns and the domain's id rule. */
-export function uuidFromHash(text: string): string {
-  const hex = createHash('sha256').update(text).digest('hex');
-  const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 /**
  * The command id, fixed per request. With an Idempotency-Key it is derived from (user, key, the

@@ -1,4 +1,5 @@
 import { requireId } from '../company/input-rules';
+import { CONNECTOR_RUNTIME_SERVICE } from '../connector/authorization';
 import { assertNever, type Actor, type Decider } from '../shared/decider';
 import { Conflict, Forbidden, NotFound } from '../shared/domain-errors';
 import type { CredentialCommand, DestroyCredentialVersion, RecordSecretAccess, RotateCredential } from './commands';
@@ -11,7 +12,6 @@ import { type CredentialState, currentCredential, evolveCredential, initialCrede
 export const credentialStreamName = (connectorId: string): string => `connectorCredential-${connectorId}`;
 
 /** The only reader of decrypted secrets; kept equal to the connector decider's. */
-const RUNTIME_SERVICE = 'connector-runtime';
 
 type UserActor = Extract<Actor, { kind: 'user' }>;
 
@@ -90,7 +90,7 @@ function destroyCredentialVersion(command: DestroyCredentialVersion, state: Cred
 
 function recordSecretAccess(command: RecordSecretAccess, state: CredentialState): readonly SecretAccessed[] {
   const { actor } = command.metadata;
-  if (actor.kind !== 'service' || actor.service !== RUNTIME_SERVICE) {
+  if (actor.kind !== 'service' || actor.service !== CONNECTOR_RUNTIME_SERVICE) {
     throw new Forbidden('runtime_only', 'Only the connector runtime may read secrets');
   }
   const current = currentCredential(state);

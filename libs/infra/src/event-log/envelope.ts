@@ -21,15 +21,18 @@ export function newCommandContext(actor: Actor, tenant: CommandContext['tenant']
   return { commandId, correlationId: commandId, actor, now, tenant };
 }
 
+/** A uuid-shaped SHA-256 (version 5 layout), so derived ids fit the uuid columns and the domain's id rule. */
+export function uuidFromHash(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /**
  * Event ids derived from the command id: a retried command (same Idempotency-Key, a crash
  * between append and answer) appends the very same ids, which the log turns into a no-op.
  */
-export function eventIdFor(commandId: string, index: number): string {
-  const hex = createHash('sha256').update(`${commandId}:${index}`).digest('hex');
-  const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+export const eventIdFor = (commandId: string, index: number): string => uuidFromHash(`${commandId}:${index}`);
 
 function metadataActor(actor: Actor): EventMetadata['actor'] {
   return actor.kind === 'user' ? { userId: actor.userId, companyId: actor.companyId } : { service: actor.service };
