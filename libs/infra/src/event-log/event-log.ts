@@ -51,7 +51,7 @@ export type ReadAllOptions = Readonly<{ after?: Position; limit?: number }>;
 
 export type SubscribeOptions = Readonly<{ after?: Position; signal?: AbortSignal; batchSize?: number }>;
 
-/** The event log port: one contract (test/event-log.contract.ts), one adapter per store. */
+/** The event log port: one contract (test/event-log/event-log.contract.ts), one adapter per store. */
 export interface EventLog {
   append(stream: string, events: readonly EventToAppend[], options: { expected: ExpectedRevision }): Promise<AppendResult>;
   readStream(stream: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
