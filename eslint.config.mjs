@@ -4,8 +4,9 @@ import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-// Deciders must stay deterministic and replayable (ARCHITECTURE.md: a decider decides from state and command alone): no framework, database, event
-// store or Node I/O inside libs/domain. Time, ids and identity come in as inputs instead.
+// Deciders must stay deterministic and replayable, deciding from state and command alone (see
+// ARCHITECTURE.md): no framework, database, event store or Node I/O inside libs/domain. Time,
+// ids and identity come in as inputs instead.
 const PURE_DOMAIN =
   'libs/domain stays pure: no framework, database, event-store or Node built-in imports; ' +
   'pass what you need in as input, or put the code in libs/infra.';
