@@ -54,7 +54,15 @@ export async function startControlledPostgres(dataDir: string, port: number): Pr
   await admin.query('CREATE DATABASE vibot').catch(() => undefined);
   await admin.end();
   const signalAll = (signal: NodeJS.Signals): void => {
-    for (const pid of serverProcesses(dataDir)) process.kill(pid, signal);
+    for (const pid of serverProcesses(dataDir)) {
+      // A backend that exited since the listing (a session ending) needs no signal; stopping
+      // at it would leave the other processes frozen.
+      try {
+        process.kill(pid, signal);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
   };
   return { url: `${server}/vibot`, start, stop, freeze: () => signalAll('SIGSTOP'), thaw: () => signalAll('SIGCONT') };
 }
