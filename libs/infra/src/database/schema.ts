@@ -1,6 +1,18 @@
 import type { ColumnType, Generated, RawBuilder, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** One step of a request's approval chain, as approval_flow holds it. */
+export type ApprovalStepRow = Readonly<{
+  step: number;
+  approverRole: string;
+  status: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+}>;
+
+/** jsonb: read back parsed; written as JSON text, or as the value itself (node-postgres serialises it). */
+type Json<T> = ColumnType<T, T | string, T | string | RawBuilder<unknown>>;
 
 /** Read-model tables (migrations/003), as Kysely sees them. */
 export interface CompaniesTable {
@@ -62,10 +74,9 @@ export interface PermissionChangeRequestsTable {
   company_id: string;
   requester_id: string;
   target_user_id: string;
-  /** jsonb: written as JSON text, read back parsed. */
-  diff: ColumnType<{ grant: string[]; revoke: string[] }, string, string>;
+  diff: Json<Readonly<{ grant: readonly string[]; revoke: readonly string[] }>>;
   status: Generated<string>;
-  approval_flow: ColumnType<unknown[], string, string | RawBuilder<unknown>>;
+  approval_flow: Json<readonly ApprovalStepRow[]>;
   decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   decision_by: string | null;
   created_at: Timestamp;
@@ -97,9 +108,8 @@ export interface IntegrationConnectorsTable {
   provider: string;
   connector_type: string;
   status: Generated<string>;
-  /** jsonb: written as JSON text, read back parsed. */
-  config: ColumnType<unknown, string | undefined, string>;
-  schedule: ColumnType<unknown, string | undefined, string>;
+  config: Json<unknown>;
+  schedule: Json<unknown>;
   last_synced_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_by: string;
   updated_by: ColumnType<string | null, string | null | undefined, string | null>;

@@ -1,6 +1,7 @@
 import type { CompanyEvent } from '#domain';
 import { bumpRevision } from './entity-revisions';
 import { insertIfAbsent } from './projection';
+import type { ApprovalStepRow } from '../database/schema';
 import type { RowStore } from './row-store';
 
 export const REQUEST_ENTITY = 'permission_change_request';
@@ -53,8 +54,9 @@ export async function applyRequestEvent(rows: RowStore, event: RequestEvent, str
       const request = await rows.get(REQUESTS, { id: requestId });
       if (request) {
         // The step keeps what the request said of it (who may approve) and gains its decision.
-        const flow = [...(request.approval_flow as Record<string, unknown>[])];
-        flow[step - 1] = { ...flow[step - 1], status: 'approved', decidedBy: approvedBy, decidedAt: approvedAt, comment };
+        // Held rows keep jsonb parsed (as this projection put it, or as PostgreSQL returned it).
+        const flow = [...(request.approval_flow as readonly ApprovalStepRow[])];
+        flow[step - 1] = { ...flow[step - 1]!, status: 'approved', decidedBy: approvedBy, decidedAt: approvedAt, comment };
         rows.put(REQUESTS, { ...request, approval_flow: flow });
       }
       break;

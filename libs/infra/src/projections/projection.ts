@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '../event-log/event-log';
-import type { Row, RowStore } from './row-store';
+import type { ReadTable, RowOf, RowStore } from './row-store';
 
 /**
  * A named read model fed from the log. `apply` changes the rows an event touches in the
@@ -28,6 +28,6 @@ export function composeProjections(name: string, parts: readonly Projection[]): 
 }
 
 /** Like INSERT … ON CONFLICT DO NOTHING: a replayed event never overwrites what came after it. */
-export async function insertIfAbsent(rows: RowStore, table: string, row: Row): Promise<void> {
+export async function insertIfAbsent<T extends ReadTable>(rows: RowStore, table: T, row: RowOf<T>): Promise<void> {
   if (!(await rows.get(table, row))) rows.put(table, row);
 }

@@ -1,7 +1,18 @@
+import type { Insertable, Updateable } from 'kysely';
+import type { Database } from '../database/schema';
 import { PROJECTION_TABLES, TABLE_KEYS } from '../read-models/read-tables';
 
-/** A read-table row as handlers see it: column name → value (ISO strings, bigint, objects for jsonb). */
+/** A read-table row as the store holds it: column name → value (ISO strings, bigint, objects for jsonb). */
 export type Row = Record<string, unknown>;
+
+/** The tables projections write, typed by their Kysely interfaces in database/schema.ts. */
+export type ReadTables = Omit<Database, 'api.idempotency_keys' | 'projection_checkpoints'>;
+export type ReadTable = keyof ReadTables & string;
+/** A row as a handler writes or reads it: its table's columns, times as Date or ISO text. */
+export type RowOf<T extends ReadTable> = Insertable<ReadTables[T]>;
+/** The columns that name one row (its key), or any of them. */
+export type KeyOf<T extends ReadTable> = Partial<RowOf<T>>;
+export type ChangesOf<T extends ReadTable> = Updateable<ReadTables[T]>;
 
 /** Runs one parameterised statement on the projection's connection and returns its rows. */
 export type RunQuery = (text: string, params: readonly unknown[]) => Promise<readonly Row[]>;
@@ -38,7 +49,11 @@ export class RowStore {
     private readonly complete: boolean,
   ) {}
 
-  async get(table: string, key: Row): Promise<Row | undefined> {
+  async get<T extends ReadTable>(table: T, key: KeyOf<T>): Promise<RowOf<T> | undefined> {
+    return (await this.getRow(table, key as Row)) as RowOf<T> | undefined;
+  }
+
+  private async getRow(table: string, key: Row): Promise<Row | undefined> {
     const id = this.id(table, key);
     const held = this.table(table).get(id);
     if (held) return held.row;
@@ -56,22 +71,22 @@ export class RowStore {
   }
 
   /** Inserts or replaces the whole row. */
-  put(table: string, row: Row): void {
-    this.set(table, this.id(table, row), row);
+  put<T extends ReadTable>(table: T, row: RowOf<T>): void {
+    this.set(table, this.id(table, row as Row), row as Row);
   }
 
   /** Changes some columns of a row that exists; like an UPDATE, nothing happens when it does not. */
-  async patch(table: string, key: Row, changes: Row): Promise<void> {
-    const row = await this.get(table, key);
-    if (row) this.put(table, { ...row, ...changes });
+  async patch<T extends ReadTable>(table: T, key: KeyOf<T>, changes: ChangesOf<T>): Promise<void> {
+    const row = await this.getRow(table, key as Row);
+    if (row) this.set(table, this.id(table, row), { ...row, ...(changes as Row) });
   }
 
-  remove(table: string, key: Row): void {
-    this.set(table, this.id(table, key), undefined);
+  remove<T extends ReadTable>(table: T, key: KeyOf<T>): void {
+    this.set(table, this.id(table, key as Row), undefined);
   }
 
   /** Removes every row whose `column` equals `value` (what ON DELETE CASCADE does in SQL). */
-  async removeWhere(table: string, column: string, value: unknown): Promise<void> {
+  async removeWhere<T extends ReadTable>(table: T, column: keyof ReadTables[T] & string, value: unknown): Promise<void> {
     if (this.wanted) {
       let columns = this.wanted.where.get(table);
       if (!columns) this.wanted.where.set(table, (columns = new Map()));
