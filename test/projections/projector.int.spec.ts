@@ -40,10 +40,10 @@ function recorder(name: string, poison?: string): Projection {
   return {
     name,
     handles: new Set(['SomethingHappened', 'Poison']),
-    apply: async (rows, event) => {
-      if (!event.streamId.startsWith(`${name}-`)) return;
+    apply: async (rows, event, recorded) => {
+      if (!recorded.streamId.startsWith(`${name}-`)) return;
       if (event.type === poison) throw new Error('handler cannot digest this event');
-      await rows.execute('INSERT INTO public.test_applied VALUES ($1, $2, pg_current_xact_id())', [name, event.eventId]);
+      await rows.execute('INSERT INTO public.test_applied VALUES ($1, $2, pg_current_xact_id())', [name, recorded.eventId]);
     },
   };
 }

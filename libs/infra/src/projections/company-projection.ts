@@ -1,7 +1,6 @@
 import type { CompanyEvent } from '#domain';
 import { assertNever, COMPANY_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '../event-log/event-log';
-import { upcast } from '../event-log/upcasters';
 import { bumpRevision, forgetRevision } from './entity-revisions';
 import { applyRequestEvent } from './permission-request-projection';
 import { insertIfAbsent, type Projection } from './projection';
@@ -60,8 +59,8 @@ async function applyCompanyEvent(rows: RowStore, event: CompanyEvent, recorded: 
 }
 
 /** companies, users, roles, user_roles, permission requests and revisions, from company-<id> streams. */
-export const companyProjection: Projection = {
+export const companyProjection: Projection<CompanyEvent> = {
   name: 'company',
   handles: new Set<string>(COMPANY_EVENT_TYPES),
-  apply: (rows, recorded) => applyCompanyEvent(rows, upcast(recorded) as CompanyEvent, recorded),
+  apply: applyCompanyEvent,
 };

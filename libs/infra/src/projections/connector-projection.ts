@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ConnectorEvent, CredentialEvent } from '#domain';
 import { assertNever, CONNECTOR_EVENT_TYPES, CREDENTIAL_EVENT_TYPES, isConnectorEventType } from '#domain';
-import type { RecordedEvent } from '../event-log/event-log';
-import { upcast } from '../event-log/upcasters';
 import { bumpRevision, forgetRevision } from './entity-revisions';
 import { insertIfAbsent, type Projection } from './projection';
 import type { RowStore } from './row-store';
@@ -118,11 +116,10 @@ async function applyCredentialEvent(rows: RowStore, event: CredentialEvent): Pro
 }
 
 /** integration_connectors and connector_credentials (seeds 000/001), with connector revisions. */
-export const connectorProjection: Projection = {
+export const connectorProjection: Projection<ConnectorEvent | CredentialEvent> = {
   name: 'connectors',
   handles: new Set<string>([...CONNECTOR_EVENT_TYPES, ...CREDENTIAL_EVENT_TYPES]),
-  apply: async (rows, recorded: RecordedEvent) => {
-    const event = upcast(recorded);
+  apply: async (rows, event, recorded) => {
     if (isConnectorEventType(event.type)) await applyConnectorEvent(rows, event as ConnectorEvent, recorded.revision);
     else await applyCredentialEvent(rows, event as CredentialEvent);
   },

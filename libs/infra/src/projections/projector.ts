@@ -9,7 +9,7 @@ import { projectionActive, projectionEventsApplied, projectionHalted, projection
 import { asCheckpointMoved, CheckpointMoved, checkpointMove, markHalted, openCheckpoint } from './checkpoints';
 import { companyProjection } from './company-projection';
 import { connectorProjection } from './connector-projection';
-import { composeProjections, type Projection } from './projection';
+import { applyProjected, composeProjections, type Projection, projectedOf } from './projection';
 import { runReconnecting, sleep } from './reconnecting-run';
 import { type Row, type RowStore, rowStoreFor } from './row-store';
 
@@ -184,9 +184,8 @@ async function commit(projection: Projection, batch: readonly RecordedEvent[], f
   };
   try {
     const rows = rowStoreFor(projection.name, async (text, params) => (await send([[text, params]]))[0]!, false);
-    const apply = async (store: RowStore): Promise<void> => {
-      for (const event of batch) if (projection.handles.has(event.type)) await projection.apply(store, event);
-    };
+    const events = projectedOf(projection, batch);
+    const apply = (store: RowStore): Promise<void> => applyProjected(projection, store, events);
     await rows.preload(apply, (statements) => send(statements));
     await apply(rows);
     await send([...rows.takeChanges(), checkpointMove(projection.name, from, batch[batch.length - 1]!.position, batch.length)], ';\nCOMMIT');

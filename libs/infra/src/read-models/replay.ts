@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { inTransaction } from '../database/database';
 import type { EventLog, RecordedEvent } from '../event-log/event-log';
 import { comparePositions, type Position } from '../event-log/position';
-import type { Projection } from '../projections/projection';
+import { applyProjected, type Projection, projectedOf } from '../projections/projection';
 import { rowStoreFor } from '../projections/row-store';
 import { quoteIdent } from './read-tables';
 
@@ -49,7 +49,7 @@ export function createReplayer(owner: Pool, log: EventLog, projection: Projectio
           return { position, applied, reachedBound };
         }
         if (!reachedBound) next = readAhead(log, cut[cut.length - 1]!.position, pageSize);
-        for (const event of cut) if (projection.handles.has(event.type) && !skip.has(event.eventId)) await projection.apply(rows, event);
+        await applyProjected(projection, rows, projectedOf(projection, cut.filter((event) => !skip.has(event.eventId))));
         const changes = rows.takeChanges();
         await writing;
         writing = writeChanges(owner, schema, changes);
