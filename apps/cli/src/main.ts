@@ -31,7 +31,7 @@ exit 1 is a result, not an error: verify-log, verify-export or verify-read-model
 
 async function run({ command, positionals, flags }: CommandLine): Promise<void> {
   // verify-export works offline on a file: it must not need (or create) any configuration.
-  if (command === 'verify-export') return (await import('./verify-export')).verifyExportCommand(positionals[0], flags);
+  if (command === 'verify-export') return (await import('./verify-export-command')).verifyExportCommand(positionals[0], flags);
   if (command === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -53,7 +53,7 @@ async function run({ command, positionals, flags }: CommandLine): Promise<void> 
     case 'shred-keys':
       return (await import('./shred-keys')).shredKeys(config, flags);
     case 'verify-log':
-      return (await import('./verify-log')).verifyLogCommand(config, flags);
+      return (await import('./verify-log-command')).verifyLogCommand(config, flags);
     case 'as-of':
       return (await import('./read-model-commands')).asOfCommand(config, flags);
     case 'rebuild':

@@ -15,7 +15,7 @@ import {
   STREAM,
   VerifyQueryDto,
 } from './audit-dtos';
-import type { HistoryPage } from './audit-history';
+import type { HistoryPage } from './audit-history-pages';
 import { type AuditPage, AuditReader } from './audit-reader';
 import type { PointInTimeState } from './audit-state';
 import { RouteDoc } from '../docs/route-doc';

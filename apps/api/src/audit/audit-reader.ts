@@ -9,7 +9,7 @@ import { requireAuditAccess } from './audit-access';
 import { readStreamCursor, streamCursor } from './audit-cursor';
 import type { AuditEventsQueryDto, AuditQueryDto, StateCategory } from './audit-dtos';
 import { type ExportedEvent, toExportedEvent } from '#infra/audit/export-events';
-import { type HistoryPage, readHistory } from './audit-history';
+import { type HistoryPage, readHistory } from './audit-history-pages';
 import { type PointInTimeState, readStateAt } from './audit-state';
 
 

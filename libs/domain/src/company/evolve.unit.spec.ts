@@ -20,7 +20,7 @@ import {
   spec,
   userRegistered,
   withMemberAndRole,
-} from '../../test/company/test-fixtures';
+} from '../../test/company/company-fixtures';
 
 const registered = (events: readonly CompanyEvent[]): RegisteredCompany => {
   const state = fold(companyDecider, events);

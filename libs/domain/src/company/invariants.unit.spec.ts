@@ -7,7 +7,7 @@ import { companyDecider } from './decider';
 import type { CompanyEvent } from './events';
 import { ADMIN_ROLE_CODE, countHolders, isProjectScope } from './roles/role-rules';
 import type { CompanyState, RegisteredCompany } from './state';
-import { ADMIN_ID, ADMIN_ROLE_ID, admin, bootstrap, member, MEMBER_ID, NOW, service, userRegistered, uuid } from '../../test/company/test-fixtures';
+import { ADMIN_ID, ADMIN_ROLE_ID, admin, bootstrap, member, MEMBER_ID, NOW, service, userRegistered, uuid } from '../../test/company/company-fixtures';
 
 // Small pools make collisions (same code, same role, same user) frequent, which
 // is where the invariants are actually exercised.

@@ -23,7 +23,7 @@ import {
   registered,
   runtime,
   spec,
-} from '../../test/connector/test-fixtures';
+} from '../../test/connector/connector-fixtures';
 
 const activate = (hasCurrentCredential = true, actor: Actor = asUser(ADMIN_ID), actorIsAdmin = true) =>
   cmd('ActivateConnector', { connectorId: CONNECTOR_ID, hasCurrentCredential, actorIsAdmin }, actor);

@@ -19,7 +19,7 @@ import {
   SECOND_ADMIN_ID,
   userRegistered,
   uuid,
-} from './test-fixtures';
+} from './company-fixtures';
 
 export const REQUEST_ID = uuid(50);
 export const OTHER_REQUEST_ID = uuid(51);

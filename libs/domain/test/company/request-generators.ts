@@ -22,7 +22,7 @@ import {
   service,
   userRegistered,
   uuid,
-} from './test-fixtures';
+} from './company-fixtures';
 
 // Five users (two admins, "ops" already held by a member) and four roles: small
 // pools make clashes (same target, same role) common.

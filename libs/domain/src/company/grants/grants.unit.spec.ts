@@ -15,7 +15,7 @@ import {
   service,
   spec,
   withMemberAndRole,
-} from '../../../test/company/test-fixtures';
+} from '../../../test/company/company-fixtures';
 
 const grant = (userId: string, roleId: string, reason = ' on call ') => cmd('GrantRole', { userId, roleId, reason }, service);
 const revoke = (userId: string, roleId: string, reason = ' rotation ') => cmd('RevokeRole', { userId, roleId, reason }, service);

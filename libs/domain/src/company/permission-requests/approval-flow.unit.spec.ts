@@ -15,7 +15,7 @@ import {
 } from '../../../test/company/request-fixtures';
 import { diffProblem } from './request-rules';
 import type { RegisteredCompany } from '../state';
-import { ADMIN_ID, ADMIN_ROLE_ID, MEMBER_ID, roleGranted, SECOND_ADMIN_ID, uuid, withMemberAndRole } from '../../../test/company/test-fixtures';
+import { ADMIN_ID, ADMIN_ROLE_ID, MEMBER_ID, roleGranted, SECOND_ADMIN_ID, uuid, withMemberAndRole } from '../../../test/company/company-fixtures';
 
 const registered = (events: readonly CompanyEvent[]): RegisteredCompany => {
   const state = fold(companyDecider, events);

@@ -37,7 +37,7 @@ import {
   service,
   spec,
   uuid,
-} from '../../../test/company/test-fixtures';
+} from '../../../test/company/company-fixtures';
 
 const approve = (actor = admin, data: { comment?: string | null; expectedRevision?: bigint } = {}) =>
   cmd('ApproveRequest', { requestId: REQUEST_ID, ...data }, actor);

@@ -27,7 +27,7 @@ import {
   SECOND_ADMIN_ID,
   service,
   spec,
-} from '../../../test/company/test-fixtures';
+} from '../../../test/company/company-fixtures';
 
 const pending = [...team, requested()];
 const twoStep = [...team, requested({ diff: { grant: ['Vibot.admin'], revoke: [] }, approvalFlow: [step(1), step(2)] })];

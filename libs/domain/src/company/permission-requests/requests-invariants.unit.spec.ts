@@ -7,7 +7,7 @@ import { isPermissionRequestEvent } from './request-events';
 import { type Intent, intentsArb, iso, start } from '../../../test/company/request-generators';
 import { ADMIN_ROLE_CODE, countHolders } from '../roles/role-rules';
 import type { CompanyState, RegisteredCompany } from '../state';
-import { ADMIN_ROLE_ID, NOW } from '../../../test/company/test-fixtures';
+import { ADMIN_ROLE_ID, NOW } from '../../../test/company/company-fixtures';
 
 const serialize = (value: unknown): string =>
   JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? `${inner}n` : inner));

@@ -30,7 +30,7 @@ import {
   userRegistered,
   uuid,
   withMemberAndRole,
-} from '../../../test/company/test-fixtures';
+} from '../../../test/company/company-fixtures';
 
 type Data = RequestPermissionChange['data'];
 const ask = (overrides: Partial<Data> = {}, actor = member) =>

@@ -17,7 +17,7 @@ import {
   roleGranted,
   roleUpdated,
   spec,
-} from '../../../test/company/test-fixtures';
+} from '../../../test/company/company-fixtures';
 
 const auditorGrant = { diff: { grant: [AUDITOR_ROLE_CODE], revoke: [] } };
 

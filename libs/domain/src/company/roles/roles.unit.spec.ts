@@ -14,7 +14,7 @@ import {
   roleGranted,
   spec,
   withMemberAndRole,
-} from '../../../test/company/test-fixtures';
+} from '../../../test/company/company-fixtures';
 
 const define = (overrides: Partial<DefineRole['data']> = {}) =>
   cmd('DefineRole', { roleId: NEW_ROLE_ID, code: 'dev', name: 'Developer', maxProjectScopedRoles: 2, ...overrides });

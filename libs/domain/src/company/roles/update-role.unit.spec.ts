@@ -11,7 +11,7 @@ import {
   roleUpdated,
   spec,
   withMemberAndRole,
-} from '../../../test/company/test-fixtures';
+} from '../../../test/company/company-fixtures';
 
 const update = (data: Partial<UpdateRole['data']> = {}) =>
   cmd('UpdateRole', { roleId: ROLE_ID, maxProjectScopedRoles: 1, ...data });

@@ -1,5 +1,5 @@
 import { Conflict, Invalid } from '../../shared/domain-errors';
-import { ADMIN_ID, bootstrap, cmd, NEW_USER_ID, spec, userRegistered } from '../../../test/company/test-fixtures';
+import { ADMIN_ID, bootstrap, cmd, NEW_USER_ID, spec, userRegistered } from '../../../test/company/company-fixtures';
 
 describe('RegisterUser', () => {
   const registerUser = (email: string, displayName?: string | null, userId = NEW_USER_ID) =>

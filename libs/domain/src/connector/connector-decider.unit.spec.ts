@@ -21,7 +21,7 @@ import {
   runtime,
   spec,
   uuid,
-} from '../../test/connector/test-fixtures';
+} from '../../test/connector/connector-fixtures';
 
 const register = (overrides: Partial<RegisterConnector['data']> = {}, actor = asUser(ADMIN_ID)) =>
   cmd(

@@ -22,7 +22,7 @@ import {
   spec,
   userRegistered,
   withMemberAndRole,
-} from '../../test/company/test-fixtures';
+} from '../../test/company/company-fixtures';
 
 const registerCompany = (overrides: Partial<Extract<CompanyCommand, { type: 'RegisterCompany' }>['data']> = {}) =>
   cmd(

@@ -1,4 +1,4 @@
-import { NOW, service, admin } from '../../test/company/test-fixtures';
+import { NOW, service, admin } from '../../test/company/company-fixtures';
 import { operationsDecider } from './decider';
 
 const skip = { projection: 'company', eventId: 'e', stream: 'company-x', revision: '3', type: 'RoleDefined', reason: ' poison event ' };
