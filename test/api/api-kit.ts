@@ -5,4 +5,4 @@ export { type Company, type Member } from './company-setup';
 export { CONNECTORS, mysqlConnector } from './connector-kit';
 export { countEvents, hasRoleInSql } from './db-queries';
 export { type Answer, call, type CallOptions } from './http-call';
-export { countRequestEvents, decide, type Decision, readRequest, REQUESTS, requestChange } from './request-kit';
+export { countRequestEvents, decideRequest, type Decision, readRequest, REQUESTS, requestChange } from './request-kit';

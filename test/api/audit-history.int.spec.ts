@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ApiWorld, call, type Company, CONNECTORS, decide, type Member, mysqlConnector, requestChange, startWorld } from './api-kit';
+import { type ApiWorld, call, type Company, CONNECTORS, decideRequest, type Member, mysqlConnector, requestChange, startWorld } from './api-kit';
 import { auditGet, auditorOf, historySettled, logOf as logIn, positionOrder, type Shown, walk as walkIn } from './audit-kit';
 
 let world: ApiWorld;
@@ -63,7 +63,7 @@ describe('GET /v1/audit/events: who may read', () => {
     const leaving = await auditorOf(world, acme, 'Lea');
     expect((await events(leaving.token)).status).toBe(200);
     const asked = await requestChange(world.app, leaving.token, { targetUserId: leaving.userId, diff: { revoke: ['Vibot.auditor'] } });
-    expect((await decide(world.app, acme.adminToken, asked.body.id, 'approve')).status).toBe(200);
+    expect((await decideRequest(world.app, acme.adminToken, asked.body.id, 'approve')).status).toBe(200);
     expect((await events(leaving.token)).body.code).toBe('not_auditor');
   });
 

@@ -1,4 +1,4 @@
-import { type ApiWorld, call, type Company, decide, type Member, requestChange } from './api-kit';
+import { type ApiWorld, call, type Company, decideRequest, type Member, requestChange } from './api-kit';
 
 /** A member who holds Vibot.auditor the only way people get it: a request an admin approved. */
 export async function auditorOf(world: ApiWorld, company: Company, name: string): Promise<Member & { requestId: string }> {
@@ -9,7 +9,7 @@ export async function auditorOf(world: ApiWorld, company: Company, name: string)
     reason: 'quarterly audit',
   });
   expect(asked.status).toBe(201);
-  const approved = await decide(world.app, company.adminToken, asked.body.id, 'approve', { comment: 'ok' });
+  const approved = await decideRequest(world.app, company.adminToken, asked.body.id, 'approve', { comment: 'ok' });
   expect(approved.status).toBe(200);
   return { ...member, requestId: asked.body.id };
 }

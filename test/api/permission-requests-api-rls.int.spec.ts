@@ -59,7 +59,7 @@ describe('permission change requests through RLS', () => {
     const theirs = await list(other.adminToken);
     expect(theirs).toMatchObject({ status: 200, body: { items: [], nextCursor: null } });
     expect((await readRequest(world.app, other.adminToken, forTarget.id)).status).toBe(404);
-    // Nor can they decide it: their commands run on their own company's stream.
+    // Nor can they decideRequest it: their commands run on their own company's stream.
     const approve = await call(world.app, 'POST', `${REQUESTS}/${forTarget.id}/approve`, { token: other.adminToken, body: {} });
     expect(approve.status).toBe(404);
   });

@@ -1,4 +1,4 @@
-import { type ApiWorld, call, type Company, decide, type Member, readRequest, REQUESTS, requestChange, startWorld } from './api-kit';
+import { type ApiWorld, call, type Company, decideRequest, type Member, readRequest, REQUESTS, requestChange, startWorld } from './api-kit';
 
 let world: ApiWorld;
 let acme: Company;
@@ -37,48 +37,48 @@ const DAY = 24 * 60 * 60 * 1000;
 describe('who may decide', () => {
   it('refuses self-approval, the target approving and a plain member approving (403)', async () => {
     const own = await pending(admin1);
-    expect(await decide(world.app, admin1.token, own, 'approve')).toMatchObject({ status: 403, body: { code: 'own_request' } });
+    expect(await decideRequest(world.app, admin1.token, own, 'approve')).toMatchObject({ status: 403, body: { code: 'own_request' } });
     const forAdmin = await pending(member, admin2.userId);
-    expect(await decide(world.app, admin2.token, forAdmin, 'approve')).toMatchObject({ status: 403, body: { code: 'own_elevation' } });
+    expect(await decideRequest(world.app, admin2.token, forAdmin, 'approve')).toMatchObject({ status: 403, body: { code: 'own_elevation' } });
     const id = await pending();
-    expect((await decide(world.app, outsider.token, id, 'approve')).status).toBe(403);
-    expect((await decide(world.app, target.token, id, 'approve')).status).toBe(403);
-    expect((await decide(world.app, member.token, id, 'reject', { reason: 'changed my mind' })).status).toBe(403);
+    expect((await decideRequest(world.app, outsider.token, id, 'approve')).status).toBe(403);
+    expect((await decideRequest(world.app, target.token, id, 'approve')).status).toBe(403);
+    expect((await decideRequest(world.app, member.token, id, 'reject', { reason: 'changed my mind' })).status).toBe(403);
   });
 
   it('an approver rejects: the request is rejected with the reason', async () => {
     const id = await pending();
-    const rejected = await decide(world.app, admin1.token, id, 'reject', { reason: 'Not needed this quarter' });
+    const rejected = await decideRequest(world.app, admin1.token, id, 'reject', { reason: 'Not needed this quarter' });
     expect(rejected.status).toBe(200);
     expect(rejected.body.revision).toBe('2');
     const read = await readRequest(world.app, member.token, id, rejected.body.position);
     expect(read.body).toMatchObject({ status: 'rejected', decisionReason: 'Not needed this quarter', decisionBy: admin1.userId });
     expect(read.body.decidedAt).toEqual(expect.any(String));
-    expect(await decide(world.app, admin2.token, id, 'approve')).toMatchObject({ status: 409, body: { code: 'request_decided' } });
+    expect(await decideRequest(world.app, admin2.token, id, 'approve')).toMatchObject({ status: 409, body: { code: 'request_decided' } });
   });
 
   it('the requester cancels; anyone else gets 403; a decided request cannot change again (409)', async () => {
     const id = await pending();
-    expect(await decide(world.app, admin1.token, id, 'cancel')).toMatchObject({ status: 403, body: { code: 'not_requester' } });
-    expect((await decide(world.app, target.token, id, 'cancel')).status).toBe(403);
-    const cancelled = await decide(world.app, member.token, id, 'cancel');
+    expect(await decideRequest(world.app, admin1.token, id, 'cancel')).toMatchObject({ status: 403, body: { code: 'not_requester' } });
+    expect((await decideRequest(world.app, target.token, id, 'cancel')).status).toBe(403);
+    const cancelled = await decideRequest(world.app, member.token, id, 'cancel');
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.revision).toBe('2');
     expect((await readRequest(world.app, member.token, id, cancelled.body.position)).body.status).toBe('cancelled');
-    expect((await decide(world.app, member.token, id, 'cancel')).status).toBe(409);
-    expect((await decide(world.app, admin1.token, id, 'approve')).status).toBe(409);
-    expect((await decide(world.app, admin1.token, id, 'reject', { reason: 'late' })).status).toBe(409);
+    expect((await decideRequest(world.app, member.token, id, 'cancel')).status).toBe(409);
+    expect((await decideRequest(world.app, admin1.token, id, 'approve')).status).toBe(409);
+    expect((await decideRequest(world.app, admin1.token, id, 'reject', { reason: 'late' })).status).toBe(409);
 
     const approved = await pending(member, outsider.userId);
-    expect((await decide(world.app, admin1.token, approved, 'approve')).status).toBe(200);
-    expect((await decide(world.app, member.token, approved, 'cancel')).status).toBe(409);
-    expect((await decide(world.app, admin2.token, approved, 'reject', { reason: 'too late' })).status).toBe(409);
+    expect((await decideRequest(world.app, admin1.token, approved, 'approve')).status).toBe(200);
+    expect((await decideRequest(world.app, member.token, approved, 'cancel')).status).toBe(409);
+    expect((await decideRequest(world.app, admin2.token, approved, 'reject', { reason: 'too late' })).status).toBe(409);
   });
 
   it('answers 404 for an unknown request', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';
-    expect((await decide(world.app, admin1.token, unknown, 'approve')).status).toBe(404);
-    expect((await decide(world.app, member.token, unknown, 'cancel')).status).toBe(404);
+    expect((await decideRequest(world.app, admin1.token, unknown, 'approve')).status).toBe(404);
+    expect((await decideRequest(world.app, member.token, unknown, 'cancel')).status).toBe(404);
     expect((await readRequest(world.app, admin1.token, unknown)).status).toBe(404);
   });
 });
@@ -138,12 +138,12 @@ describe('request shape (400)', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['diff.extra', 'isUrgent']);
     const id = await pending();
-    const approve = await decide(world.app, admin1.token, id, 'approve', { comment: 'ok', step: 2 });
+    const approve = await decideRequest(world.app, admin1.token, id, 'approve', { comment: 'ok', step: 2 });
     expect(approve).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
-    const cancel = await decide(world.app, member.token, id, 'cancel', { force: true });
+    const cancel = await decideRequest(world.app, member.token, id, 'cancel', { force: true });
     expect(cancel.status).toBe(400);
     expect(cancel.body.errors).toEqual([{ field: 'force', messages: [expect.stringContaining('force')] }]);
-    expect((await decide(world.app, member.token, id, 'cancel', {})).status).toBe(200);
+    expect((await decideRequest(world.app, member.token, id, 'cancel', {})).status).toBe(200);
   });
 
   it('names every invalid field in one 400', async () => {
@@ -157,8 +157,8 @@ describe('request shape (400)', () => {
     const missing = await call(world.app, 'POST', REQUESTS, { token: member.token, body: {} });
     expect(missing.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['diff', 'reason', 'targetUserId']);
     const id = await pending();
-    expect((await decide(world.app, admin1.token, id, 'reject', {})).status).toBe(400);
-    expect((await decide(world.app, admin1.token, id, 'approve', { comment: 5 })).status).toBe(400);
+    expect((await decideRequest(world.app, admin1.token, id, 'reject', {})).status).toBe(400);
+    expect((await decideRequest(world.app, admin1.token, id, 'approve', { comment: 5 })).status).toBe(400);
   });
 
   it('requires a token (401)', async () => {

@@ -4,7 +4,7 @@ import {
   type Company,
   countEvents,
   countRequestEvents,
-  decide,
+  decideRequest,
   hasRoleInSql,
   type Member,
   readRequest,
@@ -80,7 +80,7 @@ describe('permission change requests: request → two approvals → role held', 
       { step: 2, approverRole: 'Vibot.admin', status: 'pending', decidedBy: null, decidedAt: null, comment: null },
     ]);
 
-    const first = await decide(world.app, admin1.token, id, 'approve', { comment: 'ok from Anna' });
+    const first = await decideRequest(world.app, admin1.token, id, 'approve', { comment: 'ok from Anna' });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ id, revision: '2' });
     const afterFirst = await readRequest(world.app, admin1.token, id, first.body.position);
@@ -90,10 +90,10 @@ describe('permission change requests: request → two approvals → role held', 
     expect(await hasRoleInSql(world.db, colleague.userId, acme.companyId, 'Vibot.admin')).toBe(false);
 
     // The same admin may not approve the second step as well.
-    const twice = await decide(world.app, admin1.token, id, 'approve');
+    const twice = await decideRequest(world.app, admin1.token, id, 'approve');
     expect(twice.status).toBe(403);
 
-    const second = await decide(world.app, admin2.token, id, 'approve', {}, { 'if-match': afterFirst.headers.etag as string });
+    const second = await decideRequest(world.app, admin2.token, id, 'approve', {}, { 'if-match': afterFirst.headers.etag as string });
     expect(second.status).toBe(200);
     expect(second.body.revision).toBe('4');
     const approved = await readRequest(world.app, colleague.token, id, second.body.position);
@@ -180,7 +180,7 @@ describe('concurrent decisions', () => {
     expect(created.status).toBe(201);
     const id: string = created.body.id;
     await warmPool();
-    const answers = await Promise.all([decide(world.app, admin1.token, id, 'approve'), decide(world.app, admin2.token, id, 'approve')]);
+    const answers = await Promise.all([decideRequest(world.app, admin1.token, id, 'approve'), decideRequest(world.app, admin2.token, id, 'approve')]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     expect(answers.find((a) => a.status === 409)!.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(await countRequestEvents(world.db, id, 'PermissionChangeStepApproved')).toBe(1);
@@ -192,7 +192,7 @@ describe('concurrent decisions', () => {
     const target = await world.member(acme, 'Dora');
     const created = await requestChange(world.app, requester.token, { targetUserId: target.userId, diff: { grant: ['Vibot.admin'] } });
     const id: string = created.body.id;
-    const answers = await withAppendsHeld(() => [decide(world.app, admin1.token, id, 'approve'), decide(world.app, admin2.token, id, 'approve')]);
+    const answers = await withAppendsHeld(() => [decideRequest(world.app, admin1.token, id, 'approve'), decideRequest(world.app, admin2.token, id, 'approve')]);
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
     expect(answers.find((a) => a.status === 409)!.body).toMatchObject({ code: 'stale_revision', currentRevision: '2' });
     expect(await countRequestEvents(world.db, id, 'PermissionChangeStepApproved')).toBe(1);
@@ -206,11 +206,11 @@ describe('concurrent decisions', () => {
     const target = await world.member(acme, 'Emil');
     const created = await requestChange(world.app, requester.token, { targetUserId: target.userId, diff: { grant: ['Vibot.admin'] } });
     const id: string = created.body.id;
-    expect((await decide(world.app, admin1.token, id, 'approve', {}, { 'if-match': '"1"' })).status).toBe(200);
-    const stale = await decide(world.app, admin2.token, id, 'approve', {}, { 'if-match': '"1"' });
+    expect((await decideRequest(world.app, admin1.token, id, 'approve', {}, { 'if-match': '"1"' })).status).toBe(200);
+    const stale = await decideRequest(world.app, admin2.token, id, 'approve', {}, { 'if-match': '"1"' });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ code: 'stale_revision', currentRevision: '2' });
-    const malformed = await decide(world.app, admin2.token, id, 'reject', { reason: 'no' }, { 'if-match': 'abc' });
+    const malformed = await decideRequest(world.app, admin2.token, id, 'reject', { reason: 'no' }, { 'if-match': 'abc' });
     expect(malformed.status).toBe(400);
   });
 });
@@ -228,7 +228,7 @@ describe('Idempotency-Key and X-Min-Position on the new routes', () => {
     expect(again.headers.location).toBe(first.headers.location);
     expect(await countEvents(world.db)).toBe(events);
 
-    const approve = () => decide(world.app, admin1.token, first.body.id, 'approve', {}, { 'idempotency-key': 'approve-finn' });
+    const approve = () => decideRequest(world.app, admin1.token, first.body.id, 'approve', {}, { 'idempotency-key': 'approve-finn' });
     const approved = await approve();
     expect(approved.status).toBe(200);
     const replayed = await approve();

@@ -10,7 +10,7 @@ export type Decision = 'approve' | 'reject' | 'cancel';
 export const requestChange = (app: NestFastifyApplication, token: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
   call(app, 'POST', REQUESTS, { token, body: { reason: 'needed for the test', ...body }, ...(headers ? { headers } : {}) });
 
-export const decide = (
+export const decideRequest = (
   app: NestFastifyApplication,
   token: string,
   id: string,

@@ -22,7 +22,7 @@ export type RequestEvent = Extract<
 const REQUESTS = 'permission_change_requests';
 const DETAILS = 'permission_change_request_details';
 
-function decide(rows: RowStore, requestId: string, status: string, decidedAt: string, decisionBy: string | null): Promise<void> {
+function recordDecision(rows: RowStore, requestId: string, status: string, decidedAt: string, decisionBy: string | null): Promise<void> {
   return rows.patch(REQUESTS, { id: requestId }, { status, decided_at: decidedAt, decision_by: decisionBy });
 }
 
@@ -62,17 +62,17 @@ export async function applyRequestEvent(rows: RowStore, event: RequestEvent, str
       break;
     }
     case 'PermissionChangeApproved':
-      await decide(rows, requestId, 'approved', event.data.decidedAt, event.data.decidedBy);
+      await recordDecision(rows, requestId, 'approved', event.data.decidedAt, event.data.decidedBy);
       break;
     case 'PermissionChangeRejected':
-      await decide(rows, requestId, 'rejected', event.data.decidedAt, event.data.rejectedBy);
+      await recordDecision(rows, requestId, 'rejected', event.data.decidedAt, event.data.rejectedBy);
       await rows.patch(DETAILS, { request_id: requestId }, { decision_reason: event.data.reason });
       break;
     case 'PermissionChangeCancelled':
-      await decide(rows, requestId, 'cancelled', event.data.decidedAt, event.data.cancelledBy);
+      await recordDecision(rows, requestId, 'cancelled', event.data.decidedAt, event.data.cancelledBy);
       break;
     case 'PermissionChangeExpired':
-      await decide(rows, requestId, 'expired', event.data.expiredAt, null);
+      await recordDecision(rows, requestId, 'expired', event.data.expiredAt, null);
       break;
   }
   await bumpRevision(rows, entity, streamRevision, false);
