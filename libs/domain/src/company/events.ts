@@ -1,9 +1,8 @@
 import type { Event } from '../shared/decider';
 import { PERMISSION_REQUEST_EVENT_TYPES, type PermissionRequestEvent } from './permission-requests/request-events';
+import type { RoleDefined, RoleDeleted, RoleUpdated } from './roles/role-events';
 
-// A template literal keeps scope a plain JSON string while letting the
-// compiler reject values that skipped validation.
-export type RoleScope = 'global' | `project:${string}`;
+export type { RoleDefined, RoleDeleted, RoleScope, RoleUpdated } from './roles/role-events';
 
 export type CompanyRegistered = Event<
   'CompanyRegistered',
@@ -13,32 +12,6 @@ export type CompanyRegistered = Event<
 export type UserRegistered = Event<
   'UserRegistered',
   { userId: string; companyId: string; email: string; displayName: string | null; registeredAt: string }
->;
-
-export type RoleDefined = Event<
-  'RoleDefined',
-  {
-    roleId: string;
-    companyId: string;
-    code: string;
-    name: string;
-    description: string | null;
-    scope: RoleScope;
-    builtIn: boolean;
-    definedAt: string;
-  }
->;
-
-// Carries full new values rather than a diff so projections can upsert
-// without reading their previous row.
-export type RoleUpdated = Event<
-  'RoleUpdated',
-  { roleId: string; companyId: string; name: string; description: string | null; scope: RoleScope; updatedAt: string }
->;
-
-export type RoleDeleted = Event<
-  'RoleDeleted',
-  { roleId: string; companyId: string; code: string; deletedAt: string }
 >;
 
 // requestId links a grant to the approved request that caused it (null for

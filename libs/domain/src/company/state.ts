@@ -1,21 +1,13 @@
 import { assertNever } from '../shared/decider';
 import { PersistentMap, PersistentSet } from '../shared/persistent-map';
-import type { CompanyEvent, RoleScope } from './events';
+import type { CompanyEvent } from './events';
+import { assigned } from './grants/assignments';
 import { evolveRequests, type RequestMap } from './permission-requests/request-state';
-import { roleCodeKey } from './roles/role-rules';
+import { evolveRoles, type RoleState } from './roles/role-events';
+
+export type { RoleState } from './roles/role-events';
 
 export type UserState = Readonly<{ userId: string; email: string; displayName: string | null }>;
-
-export type RoleState = Readonly<{
-  roleId: string;
-  code: string;
-  name: string;
-  description: string | null;
-  scope: RoleScope;
-  builtIn: boolean;
-  /** 1n once defined, +1n per RoleUpdated; the optimistic-concurrency token for role edits. */
-  revision: bigint;
-}>;
 
 export type AbsentCompany = Readonly<{ status: 'absent' }>;
 
@@ -45,18 +37,6 @@ export const initialCompanyState = (): CompanyState => ({ status: 'absent' });
 // evolve never mutates a state someone else may still hold (the cached state a retry decides
 // on again, a test's fixture): the persistent maps share what an event leaves untouched, so
 // every event costs O(log n) however many users and roles the company has.
-const EMPTY = PersistentSet.empty<string>();
-
-function assigned(state: RegisteredCompany, userId: string, roleId: string, held: boolean): RegisteredCompany {
-  const roles = state.assignments.get(userId) ?? EMPTY;
-  const users = state.holders.get(roleId) ?? EMPTY;
-  return {
-    ...state,
-    assignments: state.assignments.set(userId, held ? roles.add(roleId) : roles.delete(roleId)),
-    holders: state.holders.set(roleId, held ? users.add(userId) : users.delete(userId)),
-  };
-}
-
 function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): RegisteredCompany {
   switch (event.type) {
     case 'CompanyRegistered':
@@ -66,34 +46,10 @@ function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): Regist
       const { userId, email, displayName } = event.data;
       return { ...state, users: state.users.set(userId, { userId, email, displayName }) };
     }
-    case 'RoleDefined': {
-      const { roleId, code, name, description, scope, builtIn } = event.data;
-      const role: RoleState = { roleId, code, name, description, scope, builtIn, revision: 1n };
-      return { ...state, roles: state.roles.set(roleId, role), roleIdsByCode: state.roleIdsByCode.set(roleCodeKey(code), roleId) };
-    }
-    case 'RoleUpdated': {
-      const current = state.roles.get(event.data.roleId);
-      if (current === undefined) return state;
-      const { name, description, scope } = event.data;
-      const role: RoleState = { ...current, name, description, scope, revision: current.revision + 1n };
-      return { ...state, roles: state.roles.set(role.roleId, role) };
-    }
-    case 'RoleDeleted': {
-      const { roleId } = event.data;
-      const role = state.roles.get(roleId);
-      const code = role === undefined ? undefined : roleCodeKey(role.code);
-      // decide() refuses to delete assigned roles; cleaning up anyway keeps
-      // the state consistent if history ever says otherwise.
-      let cleared = state;
-      for (const userId of state.holders.get(roleId) ?? EMPTY) cleared = assigned(cleared, userId, roleId, false);
-      return {
-        ...cleared,
-        roles: state.roles.delete(roleId),
-        holders: cleared.holders.delete(roleId),
-        roleIdsByCode: code !== undefined && state.roleIdsByCode.get(code) === roleId ? state.roleIdsByCode.delete(code) : state.roleIdsByCode,
-        retiredRoleIds: state.retiredRoleIds.add(roleId),
-      };
-    }
+    case 'RoleDefined':
+    case 'RoleUpdated':
+    case 'RoleDeleted':
+      return evolveRoles(state, event);
     case 'RoleGranted':
       return assigned(state, event.data.userId, event.data.roleId, true);
     case 'RoleRevoked':
