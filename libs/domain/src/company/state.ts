@@ -2,6 +2,7 @@ import { assertNever } from '../shared/decider';
 import { PersistentMap, PersistentSet } from '../shared/persistent-map';
 import type { CompanyEvent } from './events';
 import { assigned } from './grants/assignments';
+import { isPermissionRequestEvent } from './permission-requests/request-events';
 import { evolveRequests, type RequestMap } from './permission-requests/request-state';
 import { evolveRoles, type RoleState } from './roles/role-events';
 
@@ -38,6 +39,7 @@ export const initialCompanyState = (): CompanyState => ({ status: 'absent' });
 // on again, a test's fixture): the persistent maps share what an event leaves untouched, so
 // every event costs O(log n) however many users and roles the company has.
 function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): RegisteredCompany {
+  if (isPermissionRequestEvent(event)) return { ...state, requests: evolveRequests(state.requests, event) };
   switch (event.type) {
     case 'CompanyRegistered':
       // decide() forbids a second registration; ignoring keeps replay total.
@@ -54,13 +56,6 @@ function evolveRegistered(state: RegisteredCompany, event: CompanyEvent): Regist
       return assigned(state, event.data.userId, event.data.roleId, true);
     case 'RoleRevoked':
       return assigned(state, event.data.userId, event.data.roleId, false);
-    case 'PermissionChangeRequested':
-    case 'PermissionChangeStepApproved':
-    case 'PermissionChangeApproved':
-    case 'PermissionChangeRejected':
-    case 'PermissionChangeCancelled':
-    case 'PermissionChangeExpired':
-      return { ...state, requests: evolveRequests(state.requests, event) };
     default:
       return assertNever(event);
   }

@@ -1,5 +1,5 @@
 import type { CompanyEvent } from '#domain';
-import { assertNever, COMPANY_EVENT_TYPES } from '#domain';
+import { assertNever, COMPANY_EVENT_TYPES, isPermissionRequestEvent } from '#domain';
 import type { RecordedEvent } from '../event-log/event-log';
 import { bumpRevision, forgetRevision } from './entity-revisions';
 import { applyRequestEvent } from './permission-request-projection';
@@ -9,6 +9,7 @@ import type { RowStore } from './row-store';
 const ROLE = 'role';
 
 async function applyCompanyEvent(rows: RowStore, event: CompanyEvent, recorded: RecordedEvent): Promise<void> {
+  if (isPermissionRequestEvent(event)) return applyRequestEvent(rows, event, recorded.revision);
   switch (event.type) {
     case 'CompanyRegistered': {
       const { companyId, name, registeredAt } = event.data;
@@ -44,14 +45,6 @@ async function applyCompanyEvent(rows: RowStore, event: CompanyEvent, recorded: 
     }
     case 'RoleRevoked':
       rows.remove('user_roles', { user_id: event.data.userId, role_id: event.data.roleId });
-      return;
-    case 'PermissionChangeRequested':
-    case 'PermissionChangeStepApproved':
-    case 'PermissionChangeApproved':
-    case 'PermissionChangeRejected':
-    case 'PermissionChangeCancelled':
-    case 'PermissionChangeExpired':
-      await applyRequestEvent(rows, event, recorded.revision);
       return;
     default:
       assertNever(event);

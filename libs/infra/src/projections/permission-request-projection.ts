@@ -1,4 +1,4 @@
-import type { CompanyEvent } from '#domain';
+import type { PermissionRequestEvent } from '#domain';
 import { bumpRevision } from './entity-revisions';
 import { insertIfAbsent } from './projection';
 import type { ApprovalStepRow } from '../database/schema';
@@ -6,18 +6,7 @@ import type { RowStore } from './row-store';
 
 export const REQUEST_ENTITY = 'permission_change_request';
 
-export type RequestEvent = Extract<
-  CompanyEvent,
-  {
-    type:
-      | 'PermissionChangeRequested'
-      | 'PermissionChangeStepApproved'
-      | 'PermissionChangeApproved'
-      | 'PermissionChangeRejected'
-      | 'PermissionChangeCancelled'
-      | 'PermissionChangeExpired';
-  }
->;
+export type RequestEvent = PermissionRequestEvent;
 
 const REQUESTS = 'permission_change_requests';
 const DETAILS = 'permission_change_request_details';
