@@ -12,5 +12,5 @@ export function createLogger(settings: Readonly<{ level: string; format: LogForm
   if (!pretty) return pino({ level: settings.level, ...options });
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const prettyStream = require('pino-pretty') as (options: Record<string, unknown>) => NodeJS.WritableStream;
-  return pino({ level: settings.level, ...options }, prettyStream({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
+  return pino({ level: settings.level, ...options }, prettyStream({ translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
 }
