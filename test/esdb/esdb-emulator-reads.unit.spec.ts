@@ -1,114 +1,12 @@
 /**
- * The EventStoreDB emulator against the REAL @eventstore/db-client over real gRPC sockets: what
- * these tests pin is the server behaviour the future EventStoreDB adapter will rely on
- * (docs: /work/shared/reference/eventstoredb.md). No PostgreSQL: unit tier.
+ * The EventStoreDB emulator against the REAL @eventstore/db-client over real gRPC sockets: these
+ * tests pin the server behaviour the future EventStoreDB adapter will rely on
+ * (/work/shared/reference/eventstoredb.md). Reads, subscriptions, restart. No PostgreSQL: unit tier.
  */
-import {
-  END,
-  EventStoreDBClient,
-  jsonEvent,
-  excludeSystemEvents,
-  MaxAppendSizeExceededError,
-  Position,
-  ResolvedEvent,
-  START,
-  StreamNotFoundError,
-  WrongExpectedVersionError,
-} from '@eventstore/db-client';
+import { END, EventStoreDBClient, excludeSystemEvents, jsonEvent, Position, ResolvedEvent, START, StreamNotFoundError } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
 import { EsdbEmulator, startEsdbEmulator } from '../support/esdb-emulator/server';
-
-const event = (n: number, id: string = randomUUID()) => jsonEvent({ id, type: 'Counted', data: { n } });
-
-async function collect(stream: AsyncIterable<ResolvedEvent>): Promise<ResolvedEvent[]> {
-  const out: ResolvedEvent[] = [];
-  // Draining to the end (never breaking out) lets the client close the call: see the client traps.
-  for await (const resolved of stream) out.push(resolved);
-  return out;
-}
-
-async function wrongVersion(promise: Promise<unknown>): Promise<WrongExpectedVersionError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WrongExpectedVersionError);
-  return error as WrongExpectedVersionError;
-}
-
-describe.each([
-  ['BatchAppend', true],
-  ['Append', false],
-])('EventStoreDB emulator, writes through %s', (path, batchAppend) => {
-  let emulator: EsdbEmulator;
-  let client: EventStoreDBClient;
-
-  beforeAll(async () => {
-    emulator = await startEsdbEmulator({ batchAppend });
-    client = EventStoreDBClient.connectionString(emulator.connectionString);
-  });
-  afterAll(async () => {
-    await client.dispose();
-    await emulator.close();
-  });
-
-  it('appends with each expected-revision kind and reports the actual revision when wrong', async () => {
-    const stream = `order-${randomUUID()}`;
-    expect((await wrongVersion(client.appendToStream(stream, event(0), { expectedRevision: 'stream_exists' }))).actualVersion).toBe(
-      'no_stream',
-    );
-    expect((await wrongVersion(client.appendToStream(stream, event(0), { expectedRevision: 0n }))).actualVersion).toBe('no_stream');
-
-    const first = await client.appendToStream(stream, [event(0), event(1)], { expectedRevision: 'no_stream' });
-    expect(first.nextExpectedRevision).toBe(1n);
-    expect((await wrongVersion(client.appendToStream(stream, event(9), { expectedRevision: 'no_stream' }))).actualVersion).toBe(1n);
-    expect((await client.appendToStream(stream, event(2), { expectedRevision: 'stream_exists' })).nextExpectedRevision).toBe(2n);
-    expect((await client.appendToStream(stream, event(3), { expectedRevision: 2n })).nextExpectedRevision).toBe(3n);
-    const wrong = await wrongVersion(client.appendToStream(stream, event(9), { expectedRevision: 1n }));
-    expect([wrong.actualVersion, wrong.expectedVersion]).toEqual([3n, 1n]);
-    expect((await client.appendToStream(stream, event(4), { expectedRevision: 'any' })).nextExpectedRevision).toBe(4n);
-
-    const read = await collect(client.readStream(stream));
-    expect(read.map((r) => r.event?.data)).toEqual([0, 1, 2, 3, 4].map((n) => ({ n })));
-    expect(read.map((r) => r.event?.revision)).toEqual([0n, 1n, 2n, 3n, 4n]);
-  });
-
-  it('answers a retry of the same event ids with the first result and writes nothing', async () => {
-    const stream = `retry-${randomUUID()}`;
-    const ids = [randomUUID(), randomUUID()];
-    const first = await client.appendToStream(stream, [event(0, ids[0]), event(1, ids[1])], { expectedRevision: 'no_stream' });
-    await client.appendToStream(stream, event(2), { expectedRevision: 1n });
-    // Content is never compared: only the ids, sitting right after the expected revision.
-    const again = await client.appendToStream(stream, [event(7, ids[0]), event(8, ids[1])], { expectedRevision: 'no_stream' });
-    expect(again).toMatchObject({ success: true, nextExpectedRevision: 1n, position: first.position });
-    const viaAny = await client.appendToStream(stream, [event(0, ids[0]), event(1, ids[1])]);
-    expect(viaAny.nextExpectedRevision).toBe(1n);
-    // A partial match (first id written, the next one new) is a conflict.
-    await wrongVersion(client.appendToStream(stream, [event(0, ids[0]), event(5)], { expectedRevision: 'no_stream' }));
-    expect((await collect(client.readStream(stream))).length).toBe(3);
-    // The same ids in another stream are new events.
-    const other = await client.appendToStream(`other-${randomUUID()}`, [event(0, ids[0])], { expectedRevision: 'no_stream' });
-    expect(other.nextExpectedRevision).toBe(0n);
-  });
-
-  it('refuses an append over 1 MiB and writes none of it', async () => {
-    const stream = `big-${randomUUID()}`;
-    const big = jsonEvent({ type: 'Big', data: { blob: 'x'.repeat(1024 * 1024) } });
-    const error = await client.appendToStream(stream, [event(0), big]).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(MaxAppendSizeExceededError);
-    expect((error as MaxAppendSizeExceededError).maxAppendSize).toBe(1024 * 1024);
-    await expect(collect(client.readStream(stream))).rejects.toBeInstanceOf(StreamNotFoundError);
-  });
-
-  it(`took the ${path} path: the client follows what ServerFeatures advertises`, () => {
-    const [used, unused] = batchAppend ? ['Streams/BatchAppend', 'Streams/Append'] : ['Streams/Append', 'Streams/BatchAppend'];
-    expect(emulator.calls.get(used)).toBeGreaterThan(0);
-    expect(emulator.calls.get(unused)).toBeUndefined();
-  });
-});
+import { collect, event, failure } from '../support/esdb-emulator/test-helpers';
 
 describe('EventStoreDB emulator, reads and subscriptions', () => {
   let emulator: EsdbEmulator;
@@ -137,10 +35,7 @@ describe('EventStoreDB emulator, reads and subscriptions', () => {
 
   it('answers StreamNotFoundError for a stream never written', async () => {
     const stream = `missing-${randomUUID()}`;
-    const error = await collect(client.readStream(stream)).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const error = await failure(collect(client.readStream(stream)));
     expect(error).toBeInstanceOf(StreamNotFoundError);
     expect((error as StreamNotFoundError).streamName).toBe(stream);
   });
@@ -165,6 +60,15 @@ describe('EventStoreDB emulator, reads and subscriptions', () => {
     const fromSecond = await collect(client.readAll({ fromPosition: second }));
     expect(fromSecond.map((r) => r.event?.data)).toEqual([{ n: 1 }, { n: 2 }]);
     expect(fromSecond[0].commitPosition).toBe(second.commit);
+  });
+
+  it('reads $all backwards from a position, exclusive', async () => {
+    const stream = `back-${randomUUID()}`;
+    await client.appendToStream(stream, [0, 1, 2].map((n) => event(n)));
+    const ours = (await collect(client.readAll({ fromPosition: START }))).filter((r) => r.event?.streamId === stream);
+    const third = ours[2].event!.position!;
+    const back = await collect(client.readAll({ fromPosition: third, direction: 'backwards', maxCount: 2 }));
+    expect(back.map((r) => r.event?.data)).toEqual([{ n: 1 }, { n: 0 }]);
   });
 
   it('subscribes to $all after a position (exclusive), then receives live events', async () => {
@@ -202,6 +106,39 @@ describe('EventStoreDB emulator, reads and subscriptions', () => {
     expect(types).toEqual(['Counted']);
     expect(checkpoint.commit).toBe(checkpoint.prepare);
     await subscription.unsubscribe();
+  });
+});
+
+describe('EventStoreDB emulator, checkpoint cadence', () => {
+  it('sends a checkpoint every multiplier x 32 events considered, plus one when live', async () => {
+    const emulator = await startEsdbEmulator();
+    const client = EventStoreDBClient.connectionString(emulator.connectionString);
+    try {
+      for (let i = 0; i < 384; i += 64) {
+        await client.appendToStream(`cadence-${i}`, Array.from({ length: 64 }, (_, n) => event(i + n)));
+      }
+      const checkpoints: Position[] = [];
+      let live: () => void = () => undefined;
+      const last = new Promise<void>((resolve) => (live = resolve));
+      const end = (await collect(client.readAll({ fromPosition: END, direction: 'backwards', maxCount: 1 })))[0].event!.position!;
+      const filter = {
+        ...excludeSystemEvents(),
+        checkpointInterval: 2,
+        checkpointReached: (_s: unknown, position: Position) => {
+          checkpoints.push(position);
+          if (position.commit === end.commit && checkpoints.length >= 7) live();
+        },
+      };
+      const subscription = client.subscribeToAll({ fromPosition: START, filter });
+      subscription.on('data', () => undefined);
+      await last;
+      // The client's own test expects 6-7 for 384 events at multiplier 2: 6 on the way, 1 going live.
+      expect(checkpoints.length).toBe(7);
+      await subscription.unsubscribe();
+    } finally {
+      await client.dispose();
+      await emulator.close();
+    }
   });
 });
 
