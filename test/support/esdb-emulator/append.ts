@@ -7,7 +7,7 @@ import { sendUnaryData, ServerDuplexStream, ServerReadableStream, status as Grpc
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import { Empty as GoogleEmpty } from 'google-protobuf/google/protobuf/empty_pb';
 import { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp } from '@eventstore/db-client/generated/streams_pb';
-import { AllStreamPosition, Empty, MaximumAppendSizeExceeded, Timeout, WrongExpectedVersion } from '@eventstore/db-client/generated/shared_pb';
+import { AllStreamPosition, Empty, MaximumAppendSizeExceeded, StreamDeleted, Timeout, WrongExpectedVersion } from '@eventstore/db-client/generated/shared_pb';
 import { Status } from '@eventstore/db-client/generated/status_pb';
 import { AppendOutcome, decideAppend, Expected } from './decide-append';
 import { EmulatorStorage, ProposedEvent } from './storage';
@@ -30,6 +30,9 @@ export function appendHandler(storage: EmulatorStorage) {
           serviceError(GrpcStatus.INVALID_ARGUMENT, 'maximum-append-size-exceeded', { 'maximum-append-size': String(outcome.maxAppendSize) }),
         );
       }
+      if (outcome.kind === 'stream-deleted') {
+        return callback(serviceError(GrpcStatus.FAILED_PRECONDITION, 'stream-deleted', { 'stream-name': stream }));
+      }
       callback(null, appendResp(outcome));
     });
   };
@@ -43,7 +46,7 @@ function appendExpected(options: AppendReq.Options): Expected {
 }
 
 /** A wrong expected version is an answer, not a gRPC error, on the classic Append path. */
-function appendResp(outcome: Exclude<AppendOutcome, { kind: 'too-big' }>): AppendResp {
+function appendResp(outcome: Exclude<AppendOutcome, { kind: 'too-big' | 'stream-deleted' }>): AppendResp {
   if (outcome.kind === 'success') {
     const position = new AppendResp.Position().setCommitPosition(outcome.position.toString()).setPreparePosition(outcome.position.toString());
     return new AppendResp().setSuccess(new AppendResp.Success().setCurrentRevision(outcome.revision.toString()).setPosition(position));
@@ -102,6 +105,10 @@ function batchOutcome(resp: BatchAppendResp, storage: EmulatorStorage, stream: s
   if (outcome.kind === 'too-big') {
     const details = new MaximumAppendSizeExceeded().setMaxappendsize(outcome.maxAppendSize);
     return resp.setError(errorStatus('event_store.client.MaximumAppendSizeExceeded', details.serializeBinary(), 'maximum append size exceeded'));
+  }
+  if (outcome.kind === 'stream-deleted') {
+    const details = new StreamDeleted().setStreamIdentifier(streamIdentifier(stream));
+    return resp.setError(errorStatus('event_store.client.StreamDeleted', details.serializeBinary(), 'stream deleted'));
   }
   const wrong = new WrongExpectedVersion();
   if (outcome.current === undefined) wrong.setCurrentNoStream(new GoogleEmpty());

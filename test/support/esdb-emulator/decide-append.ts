@@ -6,7 +6,8 @@ export type Expected = { kind: 'any' } | { kind: 'no_stream' } | { kind: 'stream
 export type AppendOutcome =
   | { kind: 'success'; revision: bigint; position: bigint }
   | { kind: 'wrong-expected-version'; current: bigint | undefined; expected: Expected }
-  | { kind: 'too-big'; maxAppendSize: number };
+  | { kind: 'too-big'; maxAppendSize: number }
+  | { kind: 'stream-deleted' };
 
 /**
  * The server's write decision (IndexWriter.CheckCommit), shared by Append and BatchAppend so the
@@ -15,8 +16,15 @@ export type AppendOutcome =
 export function decideAppend(storage: EmulatorStorage, stream: string, expected: Expected, events: readonly ProposedEvent[]): AppendOutcome {
   // The size check comes first: an append over the limit writes nothing, whatever its revision.
   if (appendSize(events) > MAX_APPEND_SIZE) return { kind: 'too-big', maxAppendSize: MAX_APPEND_SIZE };
+  if (storage.isTombstoned(stream)) return { kind: 'stream-deleted' };
   const current = storage.lastRevision(stream);
   const wrong = (): AppendOutcome => ({ kind: 'wrong-expected-version', current, expected });
+  if (current !== undefined && storage.visibleEvents(stream).length === 0) {
+    // Soft-deleted: `any` and `no_stream` write on, numbering continuing after the old revision;
+    // an exact revision must still name that old revision (checked below).
+    if (expected.kind === 'stream_exists') return { kind: 'stream-deleted' };
+    if (expected.kind !== 'exact') return write(storage, stream, events);
+  }
 
   if (expected.kind === 'exact' || expected.kind === 'no_stream') {
     const after = expected.kind === 'exact' ? expected.revision : -1n;

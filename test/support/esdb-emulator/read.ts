@@ -13,38 +13,34 @@ type ReadCall = ServerWritableStream<ReadReq, ReadResp>;
 export function readHandler(storage: EmulatorStorage) {
   return (call: ReadCall): void => {
     const options = call.request.getOptions();
-    if (!options) return void call.destroy(serviceError(GrpcStatus.INVALID_ARGUMENT, 'invalid-argument'));
+    if (!options) return void call.emit('error', serviceError(GrpcStatus.INVALID_ARGUMENT, 'invalid-argument'));
     if (options.hasSubscription()) return subscribe(storage, call, options);
     const backwards = options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS;
     // The client sends maxCount as a decimal uint64 string (Number.MAX_SAFE_INTEGER by default).
     const count = Number(BigInt(options.getCount() || '0'));
     if (options.hasStream()) return readStream(storage, call, options.getStream()!, backwards, count);
     if (options.hasAll()) return readAll(storage, call, options.getAll()!, backwards, count);
-    call.destroy(serviceError(GrpcStatus.INVALID_ARGUMENT, 'invalid-argument'));
+    call.emit('error', serviceError(GrpcStatus.INVALID_ARGUMENT, 'invalid-argument'));
   };
 }
 
 function readStream(storage: EmulatorStorage, call: ReadCall, stream: ReadReq.Options.StreamOptions, backwards: boolean, count: number): void {
   const name = streamName(stream.getStreamIdentifier());
-  const events = storage.streamEvents(name);
-  if (!events || events.length === 0) {
+  // A tombstoned stream is a gRPC error (StreamDeletedError); a missing one an in-band answer.
+  // grpc-js ends a server-streaming call with an error status on an 'error' event (destroy hangs).
+  if (storage.isTombstoned(name)) return void call.emit('error', serviceError(GrpcStatus.FAILED_PRECONDITION, 'stream-deleted', { 'stream-name': name }));
+  const events = storage.visibleEvents(name);
+  if (events.length === 0) {
     // Not a gRPC error: the server answers with a stream_not_found message and ends the call.
     const notFound = new ReadResp.StreamNotFound().setStreamIdentifier(streamIdentifier(name));
     call.write(new ReadResp().setStreamNotFound(notFound));
     return void call.end();
   }
-  const last = events.length - 1;
-  // The revision is inclusive in both directions; END means "after the last" forwards.
-  const from = stream.hasRevision()
-    ? Number(BigInt(stream.getRevision()))
-    : stream.hasEnd()
-      ? backwards
-        ? last
-        : events.length
-      : backwards
-        ? last
-        : 0;
-  const selected = backwards ? events.slice(0, Math.min(from, last) + 1).reverse() : events.slice(from);
+  const last = events[events.length - 1].revision;
+  // The revision is inclusive in both directions; END means "after the last" forwards. Filter by
+  // revision, not index: after a soft delete the visible events do not start at 0.
+  const from = stream.hasRevision() ? BigInt(stream.getRevision()) : stream.hasEnd() ? (backwards ? last : last + 1n) : backwards ? last : 0n;
+  const selected = backwards ? events.filter((e) => e.revision <= from).reverse() : events.filter((e) => e.revision >= from);
   send(call, selected.slice(0, count));
 }
 

@@ -8,6 +8,7 @@ import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb'
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
 import { appendHandler, batchAppendHandler } from './append';
+import { deleteHandler, tombstoneHandler } from './delete';
 import { readHandler } from './read';
 import { EmulatorStorage } from './storage';
 
@@ -66,15 +67,16 @@ function createServer(storage: EmulatorStorage, batchAppend: boolean, calls: Map
       calls.set(name, (calls.get(name) ?? 0) + 1);
       handler(...args);
     };
-  // Delete and Tombstone are not handled yet: grpc-js answers UNIMPLEMENTED for missing methods.
   server.addService(StreamsService, {
     read: counted('Streams/Read', readHandler(storage)),
     append: counted('Streams/Append', appendHandler(storage)),
+    delete: counted('Streams/Delete', deleteHandler(storage)),
+    tombstone: counted('Streams/Tombstone', tombstoneHandler(storage)),
     ...(batchAppend ? { batchAppend: counted('Streams/BatchAppend', batchAppendHandler(storage)) } : {}),
   });
   server.addService(ServerFeaturesService, {
     getSupportedMethods: (_call: unknown, callback: (error: null, value: SupportedMethods) => void) => {
-      const methods = ['read', 'append', ...(batchAppend ? ['batchappend'] : [])].map((name) =>
+      const methods = ['read', 'append', 'delete', 'tombstone', ...(batchAppend ? ['batchappend'] : [])].map((name) =>
         new SupportedMethod().setServiceName(STREAMS_SERVICE).setMethodName(name),
       );
       callback(null, new SupportedMethods().setMethodsList(methods).setEventStoreServerVersion(SERVER_VERSION));

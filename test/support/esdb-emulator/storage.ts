@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /**
  * The emulator's log: one ordered array of records, like the server's transaction file.
  * Positions are byte offsets into that imaginary file: a gRPC append is an implicit transaction,
@@ -28,6 +30,9 @@ const RECORD_HEADER_BYTES = 96n;
 /** The server's default MaxAppendSize (up to 25.0). */
 export const MAX_APPEND_SIZE = 1024 * 1024;
 
+/** Where a tombstone sits in its stream: the largest revision (Int64.MaxValue). */
+export const TOMBSTONE_REVISION = 2n ** 63n - 1n;
+
 /** How the server counts an append against MaxAppendSize: data + metadata + 2 × type length. */
 export function appendSize(events: readonly ProposedEvent[]): number {
   return events.reduce((sum, e) => sum + e.data.length + e.metadata.length + 2 * Buffer.byteLength(e.type), 0);
@@ -46,6 +51,38 @@ export class EmulatorStorage {
   private idCache = new Map<string, StoredEvent>();
   private nextOffset = 0n;
   private readonly listeners = new Set<Listener>();
+  /** Soft deletes: the stream's last revision when deleted; reads show only later events. */
+  private readonly softDeleted = new Map<string, bigint>();
+  private readonly tombstones = new Set<string>();
+
+  isTombstoned(stream: string): boolean {
+    return this.tombstones.has(stream);
+  }
+
+  /** What reads see: nothing from before a soft delete, nothing at all after a tombstone. */
+  visibleEvents(stream: string): readonly StoredEvent[] {
+    const events = this.streams.get(stream) ?? [];
+    const deletedAt = this.softDeleted.get(stream);
+    return deletedAt === undefined ? events : events.filter((e) => e.revision > deletedAt);
+  }
+
+  /**
+   * Soft delete: the server writes `$tb` = 2^63-1 into the `$$<stream>` metadata stream (an event
+   * $all shows), and keeps the stream's revision so that numbering continues.
+   */
+  softDelete(stream: string): StoredEvent {
+    this.softDeleted.set(stream, this.lastRevision(stream) ?? -1n);
+    const data = Buffer.from('{"$tb":9223372036854775807}', 'utf8');
+    const metadata = { id: randomUUID(), type: '$metadata', contentType: 'application/json', data, metadata: new Uint8Array() };
+    return this.write(`$$${stream}`, [metadata])[0];
+  }
+
+  /** Tombstone: a `$streamDeleted` event at revision 2^63-1; the stream is never written again. */
+  tombstone(stream: string): StoredEvent {
+    this.tombstones.add(stream);
+    const deleted = { id: randomUUID(), type: '$streamDeleted', contentType: 'application/octet-stream', data: new Uint8Array(), metadata: new Uint8Array() };
+    return this.write(stream, [deleted], Date.now(), TOMBSTONE_REVISION)[0];
+  }
 
   /** Last revision of a stream, or undefined when it does not exist. */
   lastRevision(stream: string): bigint | undefined {
@@ -66,9 +103,9 @@ export class EmulatorStorage {
   }
 
   /** Writes events at the end of a stream; the caller has already checked the expected revision. */
-  write(stream: string, events: readonly ProposedEvent[], nowMs = Date.now()): StoredEvent[] {
+  write(stream: string, events: readonly ProposedEvent[], nowMs = Date.now(), firstRevision?: bigint): StoredEvent[] {
     const existing = this.streams.get(stream) ?? [];
-    let revision = (this.lastRevision(stream) ?? -1n) + 1n;
+    let revision = firstRevision ?? (this.lastRevision(stream) ?? -1n) + 1n;
     const written: StoredEvent[] = [];
     for (const proposed of events) {
       const stored: StoredEvent = {
