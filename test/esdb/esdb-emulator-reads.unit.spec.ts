@@ -90,6 +90,27 @@ describe('EventStoreDB emulator, reads and subscriptions', () => {
     await subscription.unsubscribe();
   });
 
+  it('subscribes to a stream after a revision (exclusive), says caughtUp, then goes live', async () => {
+    const stream = `stream-sub-${randomUUID()}`;
+    await client.appendToStream(stream, [event(0), event(1), event(2)]);
+    await client.appendToStream(`noise-${randomUUID()}`, event(99));
+    const subscription = client.subscribeToStream(stream, { fromRevision: 0n });
+    const received: unknown[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      subscription.on('data', (resolved: ResolvedEvent) => {
+        received.push(resolved.event?.data);
+        if (received.length === 3) resolve();
+      });
+      subscription.on('error', reject);
+    });
+    // When 'caughtUp' fires relative to 'data' is the client's stream plumbing: only wait for it.
+    await new Promise((resolve) => subscription.once('caughtUp', resolve));
+    await client.appendToStream(stream, event(3));
+    await done;
+    expect(received).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    await subscription.unsubscribe();
+  });
+
   it('sends a checkpoint when a filtered subscription goes live, and hides $-types', async () => {
     const stream = `filtered-${randomUUID()}`;
     await client.appendToStream(stream, [event(0), jsonEvent({ type: '$system', data: {} })]);

@@ -43,6 +43,8 @@ export function subscribe(storage: EmulatorStorage, call: ReadCall, options: Rea
   for (const event of considered) offer(event);
   const last = storage.allEvents().at(-1);
   if (interval > 0 && last) call.write(checkpoint(last.position));
+  // Servers from 23.10 (the version ServerFeatures reports) say when the history is done.
+  call.write(new ReadResp().setCaughtUp(new ReadResp.CaughtUp()));
   const unsubscribe = storage.subscribe(offer);
   const stop = (): void => void unsubscribe();
   call.on('cancelled', stop);
