@@ -67,3 +67,18 @@ export async function startWorld(env: Record<string, string> = {}, options: { lo
     },
   };
 }
+
+/**
+ * The usual frame of an API suite: one world and its company Acme, started before the file's
+ * tests and closed after them. `ready` gets both, so the file keeps plain variables.
+ */
+export function withWorldAndCompany(ready: (world: ApiWorld, acme: Company) => void, env: Record<string, string> = {}): void {
+  let world: ApiWorld | undefined;
+  beforeAll(async () => {
+    world = await startWorld(env);
+    ready(world, await world.registerCompany('Acme'));
+  });
+  afterAll(async () => {
+    await world?.close();
+  });
+}

@@ -1,18 +1,11 @@
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { TEST_JWT_SECRET } from '../support/test-settings';
-import { type ApiWorld, call, type Company, startWorld } from './api-kit';
+import { type ApiWorld, call, type Company, withWorldAndCompany } from './api-kit';
 
 let world: ApiWorld;
 let acme: Company;
-
-beforeAll(async () => {
-  world = await startWorld();
-  acme = await world.registerCompany('Acme');
-});
-afterAll(async () => {
-  await world?.close();
-});
+withWorldAndCompany((started, company) => ((world = started), (acme = company)));
 
 const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const secret = (text: string): Uint8Array => new TextEncoder().encode(text);

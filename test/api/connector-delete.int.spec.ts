@@ -1,17 +1,10 @@
-import { type ApiWorld, call, type Company, CONNECTORS, mysqlConnector, startWorld } from './api-kit';
+import { type ApiWorld, call, type Company, CONNECTORS, mysqlConnector, withWorldAndCompany } from './api-kit';
 
 // Deleting a connector takes If-Match the way deleting a role does: optional, and when given,
 // a stale revision is a 409 with the current one and nothing is deleted.
 let world: ApiWorld;
 let acme: Company;
-
-beforeAll(async () => {
-  world = await startWorld();
-  acme = await world.registerCompany('Acme');
-});
-afterAll(async () => {
-  await world?.close();
-});
+withWorldAndCompany((started, company) => ((world = started), (acme = company)));
 
 const register = async (): Promise<string> => (await call(world.app, 'POST', CONNECTORS, { token: acme.adminToken, body: mysqlConnector() })).body.id;
 

@@ -1,18 +1,11 @@
-import { type ApiWorld, type Company, startWorld } from './api-kit';
+import { type ApiWorld, type Company, withWorldAndCompany } from './api-kit';
 
 // Bodies no field validation can be trusted with: text PostgreSQL cannot store, nesting that
 // would exhaust the stack, keys that mean something to JavaScript. Every route that takes a
 // body, as the OpenAPI document lists them, answers 400 problem+json naming the field, never 5xx.
 let world: ApiWorld;
 let acme: Company;
-
-beforeAll(async () => {
-  world = await startWorld();
-  acme = await world.registerCompany('Acme');
-});
-afterAll(async () => {
-  await world?.close();
-});
+withWorldAndCompany((started, company) => ((world = started), (acme = company)));
 
 type Route = Readonly<{ method: string; path: string }>;
 

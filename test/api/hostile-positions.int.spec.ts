@@ -1,18 +1,11 @@
 import { MAX_POSITION_PART, parsePosition } from '#infra/event-log/position';
-import { type ApiWorld, call, type Company, startWorld } from './api-kit';
+import { type ApiWorld, call, type Company, withWorldAndCompany } from './api-kit';
 
 // Positions are two int64 halves (xid8/bigint, EventStoreDB's 64-bit positions). A larger
 // number is refused where it enters, as a 400 naming the field, never passed to PostgreSQL.
 let world: ApiWorld;
 let acme: Company;
-
-beforeAll(async () => {
-  world = await startWorld({ MIN_POSITION_WAIT_MS: '300' });
-  acme = await world.registerCompany('Acme');
-});
-afterAll(async () => {
-  await world?.close();
-});
+withWorldAndCompany((started, company) => ((world = started), (acme = company)), { MIN_POSITION_WAIT_MS: '300' });
 
 const TOO_BIG = ['99999999999999999999/1', '1/99999999999999999999', `${MAX_POSITION_PART + 1n}/0`];
 

@@ -1,18 +1,11 @@
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { ApiRuntime } from '../../apps/api/src/api-runtime';
 import { requestFingerprint } from '../../apps/api/src/idempotency/request-fingerprint';
-import { type ApiWorld, call, type Company, countEvents, startWorld } from './api-kit';
+import { type ApiWorld, call, type Company, countEvents, withWorldAndCompany } from './api-kit';
 
 let world: ApiWorld;
 let acme: Company;
-
-beforeAll(async () => {
-  world = await startWorld();
-  acme = await world.registerCompany('Acme');
-});
-afterAll(async () => {
-  await world?.close();
-});
+withWorldAndCompany((started, company) => ((world = started), (acme = company)));
 
 /** The fingerprint the API stores for POST /v1/roles with this body. */
 const fingerprint = (body: object) => requestFingerprint(world.app.get(ApiRuntime).fingerprintKey, { method: 'POST', path: '/v1/roles', body });

@@ -1,15 +1,8 @@
-import { type ApiWorld, call, type Company, startWorld } from './api-kit';
+import { type ApiWorld, call, type Company, withWorldAndCompany } from './api-kit';
 
 let world: ApiWorld;
 let acme: Company;
-
-beforeAll(async () => {
-  world = await startWorld({ MIN_POSITION_WAIT_MS: '300' });
-  acme = await world.registerCompany('Acme');
-});
-afterAll(async () => {
-  await world?.close();
-});
+withWorldAndCompany((started, company) => ((world = started), (acme = company)), { MIN_POSITION_WAIT_MS: '300' });
 
 const list = (position: string) =>
   call(world.app, 'GET', '/v1/roles', { token: acme.adminToken, headers: { 'x-min-position': position } });

@@ -6,18 +6,11 @@ import pino from 'pino';
 import { ApiRuntime } from '../../apps/api/src/api-runtime';
 import { createApiApp } from '../../apps/api/src/create-api-app';
 import { ProblemFilter } from '../../apps/api/src/http/problem-filter';
-import { type ApiWorld, call, type Company, startWorld } from './api-kit';
+import { type ApiWorld, call, type Company, withWorldAndCompany } from './api-kit';
 
 let world: ApiWorld;
 let acme: Company;
-
-beforeAll(async () => {
-  world = await startWorld();
-  acme = await world.registerCompany('Acme');
-});
-afterAll(async () => {
-  await world?.close();
-});
+withWorldAndCompany((started, company) => ((world = started), (acme = company)));
 
 describe('health', () => {
   it('/health/live answers while the process is up', async () => {

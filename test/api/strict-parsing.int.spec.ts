@@ -1,16 +1,9 @@
-import { type ApiWorld, call, type Company, startWorld } from './api-kit';
+import { type ApiWorld, call, type Company, withWorldAndCompany } from './api-kit';
 
 // Integers are decimal digits and JSON is UTF-8: lenient readings are refused by name.
 let world: ApiWorld;
 let acme: Company;
-
-beforeAll(async () => {
-  world = await startWorld();
-  acme = await world.registerCompany('Acme');
-});
-afterAll(async () => {
-  await world?.close();
-});
+withWorldAndCompany((started, company) => ((world = started), (acme = company)));
 
 describe('strict parsing', () => {
   it.each(['0x10', ' 5', '5 ', '1e1', '', '+5', '-1', '5.0', '99999999999999999999'])('limit=%p: 400 naming limit', async (limit) => {

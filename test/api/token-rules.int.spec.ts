@@ -2,20 +2,13 @@ import { SignJWT } from 'jose';
 import { ttlOf } from '../../apps/cli/src/mint-user-token';
 import { CLOCK_SKEW_SECONDS } from '#infra/auth/tokens';
 import { TEST_JWT_SECRET } from '../support/test-settings';
-import { type ApiWorld, call, type Company, startWorld } from './api-kit';
+import { type ApiWorld, call, type Company, withWorldAndCompany } from './api-kit';
 
 // A token is a bounded grant: it must say when it ends, and it cannot be issued or become
 // valid later than the clocks may disagree. Everything else about it is checked as before.
 let world: ApiWorld;
 let acme: Company;
-
-beforeAll(async () => {
-  world = await startWorld();
-  acme = await world.registerCompany('Acme');
-});
-afterAll(async () => {
-  await world?.close();
-});
+withWorldAndCompany((started, company) => ((world = started), (acme = company)));
 
 const now = (): number => Math.floor(Date.now() / 1000);
 

@@ -1,17 +1,10 @@
-import { type ApiWorld, call, CONNECTORS, type Company, startWorld } from './api-kit';
+import { type ApiWorld, call, type Company, CONNECTORS, withWorldAndCompany } from './api-kit';
 
 // Validation errors a person understands: a missing field is "required", one sentence, while a
 // present but wrong one still gets every rule it breaks.
 let world: ApiWorld;
 let acme: Company;
-
-beforeAll(async () => {
-  world = await startWorld();
-  acme = await world.registerCompany('Acme');
-});
-afterAll(async () => {
-  await world?.close();
-});
+withWorldAndCompany((started, company) => ((world = started), (acme = company)));
 
 const post = (path: string, body: unknown) => call(world.app, 'POST', path, { token: acme.adminToken, body });
 

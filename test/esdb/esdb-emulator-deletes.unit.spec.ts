@@ -5,26 +5,17 @@
  */
 import { EventStoreDBClient, ResolvedEvent, START, StreamDeletedError, StreamNotFoundError } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
-import { EsdbEmulator, startEsdbEmulator } from '../support/esdb-emulator/server';
-import { collect, event, failure, wrongVersion } from '../support/esdb-emulator/test-helpers';
+import { collect, event, failure, withEmulatorAndClient, wrongVersion } from '../support/esdb-emulator/test-helpers';
 
 describe.each([
   ['BatchAppend', true],
   ['Append', false],
 ])('EventStoreDB emulator, deleted streams (writes through %s)', (_path, batchAppend) => {
-  let emulator: EsdbEmulator;
   let client: EventStoreDBClient;
   const inAll = async (stream: string): Promise<ResolvedEvent[]> =>
     (await collect(client.readAll({ fromPosition: START }))).filter((r) => r.event?.streamId === stream);
 
-  beforeAll(async () => {
-    emulator = await startEsdbEmulator({ batchAppend });
-    client = EventStoreDBClient.connectionString(emulator.connectionString);
-  });
-  afterAll(async () => {
-    await client.dispose();
-    await emulator.close();
-  });
+  withEmulatorAndClient((_emulator, connected) => (client = connected), { batchAppend });
 
   it('soft delete: reads say not found, numbering continues, $all keeps the history and the $tb metadata', async () => {
     const stream = `soft-${randomUUID()}`;

@@ -5,21 +5,13 @@
  */
 import { END, EventStoreDBClient, excludeSystemEvents, jsonEvent, Position, ResolvedEvent, START, StreamNotFoundError } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
-import { EsdbEmulator, startEsdbEmulator } from '../support/esdb-emulator/server';
-import { collect, event, failure } from '../support/esdb-emulator/test-helpers';
+import { startEsdbEmulator } from '../support/esdb-emulator/server';
+import { collect, event, failure, withEmulatorAndClient } from '../support/esdb-emulator/test-helpers';
 
 describe('EventStoreDB emulator, reads and subscriptions', () => {
-  let emulator: EsdbEmulator;
   let client: EventStoreDBClient;
 
-  beforeAll(async () => {
-    emulator = await startEsdbEmulator();
-    client = EventStoreDBClient.connectionString(emulator.connectionString);
-  });
-  afterAll(async () => {
-    await client.dispose();
-    await emulator.close();
-  });
+  withEmulatorAndClient((_emulator, connected) => (client = connected));
 
   it('reads a stream forwards, backwards, from a revision (inclusive) and with a count', async () => {
     const stream = `read-${randomUUID()}`;

@@ -5,8 +5,8 @@
  */
 import { EventStoreDBClient, jsonEvent, MaxAppendSizeExceededError, StreamNotFoundError } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
-import { EsdbEmulator, startEsdbEmulator } from '../support/esdb-emulator/server';
-import { collect, event, failure, wrongVersion } from '../support/esdb-emulator/test-helpers';
+import type { EsdbEmulator } from '../support/esdb-emulator/server';
+import { collect, event, failure, withEmulatorAndClient, wrongVersion } from '../support/esdb-emulator/test-helpers';
 
 describe.each([
   ['BatchAppend', true],
@@ -15,14 +15,7 @@ describe.each([
   let emulator: EsdbEmulator;
   let client: EventStoreDBClient;
 
-  beforeAll(async () => {
-    emulator = await startEsdbEmulator({ batchAppend });
-    client = EventStoreDBClient.connectionString(emulator.connectionString);
-  });
-  afterAll(async () => {
-    await client.dispose();
-    await emulator.close();
-  });
+  withEmulatorAndClient((started, connected) => ((emulator = started), (client = connected)), { batchAppend });
 
   it('appends with each expected-revision kind and reports the actual revision when wrong', async () => {
     const stream = `order-${randomUUID()}`;

@@ -1,8 +1,27 @@
 /**
  * Helpers for tests that drive the EventStoreDB emulator with the real client.
  */
-import { jsonEvent, ResolvedEvent, WrongExpectedVersionError } from '@eventstore/db-client';
+import { EventStoreDBClient, jsonEvent, ResolvedEvent, WrongExpectedVersionError } from '@eventstore/db-client';
 import { randomUUID } from 'node:crypto';
+import { type EsdbEmulator, type EsdbEmulatorOptions, startEsdbEmulator } from './server';
+
+/**
+ * An emulator and a real client for the enclosing describe block, closed after it: `ready` gets
+ * both, so the suite keeps plain variables.
+ */
+export function withEmulatorAndClient(ready: (emulator: EsdbEmulator, client: EventStoreDBClient) => void, options: EsdbEmulatorOptions = {}): void {
+  let emulator: EsdbEmulator | undefined;
+  let client: EventStoreDBClient | undefined;
+  beforeAll(async () => {
+    emulator = await startEsdbEmulator(options);
+    client = EventStoreDBClient.connectionString(emulator.connectionString);
+    ready(emulator, client);
+  });
+  afterAll(async () => {
+    await client?.dispose();
+    await emulator?.close();
+  });
+}
 
 /** A small JSON event; pass an id to retry the same event. */
 export const event = (n: number, id: string = randomUUID()) => jsonEvent({ id, type: 'Counted', data: { n } });
