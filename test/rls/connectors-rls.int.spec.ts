@@ -22,7 +22,7 @@ import { credentialRowId } from '#infra/projections/connector-projection';
 import { startProjector } from '#infra/projections/projector';
 import { appendHistory, simulateCompany, type CompanyHistory } from '../support/company-history';
 import { waitForProjection } from '../support/projection-wait';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, rolledBack, type TestDatabase } from '../support/test-database';
 import { rlsViolations, type Actor, type Expectation, type WriteProbe } from './rls-matrix';
 
 let db: TestDatabase;
@@ -190,14 +190,9 @@ describe('connectors and credentials: Row Level Security through the API login r
   });
 
   it('the seed FOR ALL policies, as written: only admins of the company may change its connectors and credentials', async () => {
-    const owner = await db.owner.connect();
-    try {
-      await owner.query('BEGIN');
+    await rolledBack(db.owner, async (owner) => {
       expect(await rlsViolations(owner, [], writeProbes())).toEqual([]);
-    } finally {
-      await owner.query('ROLLBACK');
-      owner.release();
-    }
+    });
   });
 
   it.each([
@@ -205,28 +200,18 @@ describe('connectors and credentials: Row Level Security through the API login r
     ['integration_connectors', 'Connectors manageable by admins', /admin of A updates a connector of A: expected 1, got 0/],
     ['connector_credentials', 'Connector credentials managed by admins', /admin of A read connector_credentials: \d+ missing/],
   ])('control: with the policy on %s "%s" dropped the same checks fail', async (table, policy, breakage) => {
-    const owner = await db.owner.connect();
-    try {
-      await owner.query('BEGIN');
+    await rolledBack(db.owner, async (owner) => {
       await owner.query(`DROP POLICY "${policy}" ON public.${table}`);
       const violations = await rlsViolations(owner, expectations(), writeProbes());
       expect(violations.join('\n')).toMatch(breakage);
-    } finally {
-      await owner.query('ROLLBACK');
-      owner.release();
-    }
+    });
   });
 
   it('control: with a member-readable policy added to credentials the matrix fails', async () => {
-    const owner = await db.owner.connect();
-    try {
-      await owner.query('BEGIN');
+    await rolledBack(db.owner, async (owner) => {
       await owner.query(`CREATE POLICY "leak" ON public.connector_credentials FOR SELECT USING (company_id = current_company_id())`);
       const violations = await rlsViolations(owner, expectations(), []);
       expect(violations.join('\n')).toMatch(/member of A read connector_credentials: 0 missing, 2 not theirs/);
-    } finally {
-      await owner.query('ROLLBACK');
-      owner.release();
-    }
+    });
   });
 });

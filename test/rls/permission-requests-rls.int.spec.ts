@@ -6,7 +6,7 @@ import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { startProjector } from '#infra/projections/projector';
 import { waitForProjection } from '../support/projection-wait';
 import { requestHistory, type RequestHistory } from '../support/request-history';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, rolledBack, type TestDatabase } from '../support/test-database';
 import { rlsViolations, type Actor, type Expectation } from './rls-matrix';
 
 let db: TestDatabase;
@@ -76,15 +76,10 @@ describe('permission change requests under Row Level Security (API login)', () =
   });
 
   it('control: with the SELECT policy dropped, requesters and targets lose sight of their requests', async () => {
-    const owner = await db.owner.connect();
-    try {
-      await owner.query('BEGIN');
+    await rolledBack(db.owner, async (owner) => {
       await owner.query(`DROP POLICY "Permission change requests readable within company" ON public.permission_change_requests`);
       expect((await rlsViolations(owner, expectations(), [])).join('\n')).toMatch(/member of A read permission_change_requests: \d+ missing/);
-    } finally {
-      await owner.query('ROLLBACK');
-      owner.release();
-    }
+    });
   });
 
   it('the documented table is exactly as seed 004 says', async () => {

@@ -4,7 +4,7 @@ import { PostgresEventLog } from '#infra/event-log/postgres-event-log';
 import { startProjector } from '#infra/projections/projector';
 import { appendHistory, simulateCompany, type CompanyHistory } from '../support/company-history';
 import { waitForProjection } from '../support/projection-wait';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { createTestDatabase, rolledBack, type TestDatabase } from '../support/test-database';
 import { rlsViolations, type Actor, type Expectation, type WriteProbe } from './rls-matrix';
 
 let db: TestDatabase;
@@ -158,14 +158,9 @@ describe('Row Level Security, through the API login role', () => {
   });
 
   it('the seed FOR ALL policy, as written: only admins of the company may change its roles', async () => {
-    const owner = await db.owner.connect();
-    try {
-      await owner.query('BEGIN');
+    await rolledBack(db.owner, async (owner) => {
       expect(await rlsViolations(owner, [], writeProbes())).toEqual([]);
-    } finally {
-      await owner.query('ROLLBACK');
-      owner.release();
-    }
+    });
   });
 
   it.each([
@@ -174,16 +169,11 @@ describe('Row Level Security, through the API login role', () => {
   ])(
     'control: with policy "%s" dropped the same checks fail',
     async (policy, breakage) => {
-      const owner = await db.owner.connect();
-      try {
-        await owner.query('BEGIN');
+      await rolledBack(db.owner, async (owner) => {
         await owner.query(`DROP POLICY "${policy}" ON public.roles`);
         const violations = await rlsViolations(owner, expectations(), writeProbes());
         expect(violations.join('\n')).toMatch(breakage);
-      } finally {
-        await owner.query('ROLLBACK');
-        owner.release();
-      }
+      });
     },
   );
 

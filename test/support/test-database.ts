@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Pool } from 'pg';
+import { Client, Pool, type PoolClient } from 'pg';
 import { apiUrlFor } from '#infra/database/migrate';
 import { TEMPLATE_DATABASE, TEST_API_PASSWORD } from './test-settings';
 
@@ -45,4 +45,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await dropper.end();
     },
   };
+}
+
+/**
+ * Runs `work` on one connection inside a transaction that is always rolled back: a policy
+ * dropped or a row written there (the RLS suites' controls) never outlives the test.
+ */
+export async function rolledBack<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    return await work(client);
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
 }
